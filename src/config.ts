@@ -1,0 +1,166 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigException } from './errors.js';
+import type { Serde } from './serde/serde.js';
+
+/** Config keys are Kafka Streams' own dotted names; these constants spell them as Kafka's do. */
+export const StreamsConfig = {
+  APPLICATION_ID_CONFIG: 'application.id',
+  BOOTSTRAP_SERVERS_CONFIG: 'bootstrap.servers',
+  CLIENT_ID_CONFIG: 'client.id',
+  DEFAULT_KEY_SERDE_CLASS_CONFIG: 'default.key.serde',
+  DEFAULT_VALUE_SERDE_CLASS_CONFIG: 'default.value.serde',
+  NUM_STREAM_THREADS_CONFIG: 'num.stream.threads',
+  STATE_DIR_CONFIG: 'state.dir',
+  COMMIT_INTERVAL_MS_CONFIG: 'commit.interval.ms',
+  PROCESSING_GUARANTEE_CONFIG: 'processing.guarantee',
+  APPLICATION_SERVER_CONFIG: 'application.server',
+  NUM_STANDBY_REPLICAS_CONFIG: 'num.standby.replicas',
+  STATESTORE_CACHE_MAX_BYTES_CONFIG: 'statestore.cache.max.bytes',
+  DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG: 'default.deserialization.exception.handler',
+  PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG: 'processing.exception.handler',
+  DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG: 'errors.dead.letter.queue.topic.name',
+  REPLICATION_FACTOR_CONFIG: 'replication.factor',
+  DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG: 'default.timestamp.extractor',
+  BUFFERED_RECORDS_PER_PARTITION_CONFIG: 'buffered.records.per.partition',
+  SESSION_TIMEOUT_MS_CONFIG: 'session.timeout.ms',
+  HEARTBEAT_INTERVAL_MS_CONFIG: 'heartbeat.interval.ms',
+  MAX_TASK_IDLE_MS_CONFIG: 'max.task.idle.ms',
+  AT_LEAST_ONCE: 'at_least_once',
+  EXACTLY_ONCE_V2: 'exactly_once_v2',
+} as const;
+
+export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
+
+/**
+ * What to do with a record that fails to deserialize or process:
+ * - 'logAndFail' (default): the stream thread stops with an error naming topic, partition, offset;
+ * - 'logAndContinue': skip it, counted in the `skipped-records` metric;
+ * - 'deadLetterQueue': write the original key/value bytes to `errors.dead.letter.queue.topic.name`
+ *   with headers describing the error, then continue.
+ * A function may be given instead; it returns 'CONTINUE' or 'FAIL'.
+ */
+export type ExceptionHandlerName = 'logAndFail' | 'logAndContinue' | 'deadLetterQueue';
+
+/** Config as users write it: dotted keys, Serdes as objects, numbers as numbers. */
+export interface StreamsConfigInput {
+  'application.id': string;
+  'bootstrap.servers': string;
+  'client.id'?: string;
+  'default.key.serde'?: Serde<unknown>;
+  'default.value.serde'?: Serde<unknown>;
+  'num.stream.threads'?: number;
+  'state.dir'?: string;
+  'commit.interval.ms'?: number;
+  /** 'exactly_once' is accepted as an alias of 'exactly_once_v2'. */
+  'processing.guarantee'?: ProcessingGuarantee | 'exactly_once';
+  'application.server'?: string;
+  'num.standby.replicas'?: number;
+  'statestore.cache.max.bytes'?: number;
+  'default.deserialization.exception.handler'?: ExceptionHandlerName;
+  'processing.exception.handler'?: ExceptionHandlerName;
+  'errors.dead.letter.queue.topic.name'?: string;
+  'replication.factor'?: number;
+  'buffered.records.per.partition'?: number;
+  'session.timeout.ms'?: number;
+  'heartbeat.interval.ms'?: number;
+  'max.task.idle.ms'?: number;
+  /** Anything else is kept and passed along (e.g. `query.auth.token` for the query server). */
+  [key: string]: unknown;
+}
+
+/** Config with every default filled in. */
+export interface ResolvedStreamsConfig {
+  readonly applicationId: string;
+  readonly bootstrapServers: string;
+  readonly clientId: string;
+  readonly defaultKeySerde: Serde<unknown> | undefined;
+  readonly defaultValueSerde: Serde<unknown> | undefined;
+  readonly numStreamThreads: number;
+  readonly stateDir: string;
+  readonly commitIntervalMs: number;
+  readonly processingGuarantee: ProcessingGuarantee;
+  readonly applicationServer: string | undefined;
+  readonly numStandbyReplicas: number;
+  readonly cacheMaxBytes: number;
+  readonly deserializationExceptionHandler: ExceptionHandlerName;
+  readonly processingExceptionHandler: ExceptionHandlerName;
+  readonly deadLetterQueueTopic: string | undefined;
+  readonly replicationFactor: number;
+  readonly bufferedRecordsPerPartition: number;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly maxTaskIdleMs: number;
+  readonly raw: Readonly<StreamsConfigInput>;
+}
+
+const HANDLERS: readonly ExceptionHandlerName[] = ['logAndFail', 'logAndContinue', 'deadLetterQueue'];
+
+function num(input: StreamsConfigInput, key: string, fallback: number, min = 0): number {
+  const v = input[key];
+  if (v === undefined) return fallback;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < min) {
+    throw new ConfigException(`Config '${key}' must be a number >= ${min}, but got: ${String(v)}`);
+  }
+  return n;
+}
+
+function handler(input: StreamsConfigInput, key: string): ExceptionHandlerName {
+  const v = input[key] ?? 'logAndFail';
+  if (!HANDLERS.includes(v as ExceptionHandlerName)) {
+    throw new ConfigException(`Config '${key}' must be one of ${HANDLERS.join(', ')}, but got: ${String(v)}`);
+  }
+  return v as ExceptionHandlerName;
+}
+
+/** Validates user config and fills in Kafka Streams' defaults. */
+export function resolveConfig(input: StreamsConfigInput): ResolvedStreamsConfig {
+  const applicationId = input['application.id'];
+  if (typeof applicationId !== 'string' || !/^[A-Za-z0-9._-]+$/.test(applicationId)) {
+    throw new ConfigException(`Config 'application.id' must be a non-empty string of [A-Za-z0-9._-], but got: ${String(applicationId)}`);
+  }
+  const bootstrapServers = input['bootstrap.servers'];
+  if (typeof bootstrapServers !== 'string' || bootstrapServers.length === 0) {
+    throw new ConfigException(`Config 'bootstrap.servers' must be 'host:port[,host:port]' or 'embedded://NAME', but got: ${String(bootstrapServers)}`);
+  }
+  const guaranteeIn = input['processing.guarantee'] ?? 'at_least_once';
+  if (!['at_least_once', 'exactly_once_v2', 'exactly_once'].includes(guaranteeIn)) {
+    throw new ConfigException(`Config 'processing.guarantee' must be 'at_least_once' or 'exactly_once_v2', but got: ${String(guaranteeIn)}`);
+  }
+  const processingGuarantee: ProcessingGuarantee = guaranteeIn === 'at_least_once' ? 'at_least_once' : 'exactly_once_v2';
+  const deserializationExceptionHandler = handler(input, 'default.deserialization.exception.handler');
+  const processingExceptionHandler = handler(input, 'processing.exception.handler');
+  const dlq = input['errors.dead.letter.queue.topic.name'];
+  if ((deserializationExceptionHandler === 'deadLetterQueue' || processingExceptionHandler === 'deadLetterQueue') && typeof dlq !== 'string') {
+    throw new ConfigException(`The 'deadLetterQueue' exception handler needs 'errors.dead.letter.queue.topic.name'`);
+  }
+  const server = input['application.server'];
+  if (server !== undefined && (typeof server !== 'string' || !/^[^:\s]+:\d+$/.test(server))) {
+    throw new ConfigException(`Config 'application.server' must be 'host:port', but got: ${String(server)}`);
+  }
+  return {
+    applicationId,
+    bootstrapServers,
+    clientId: typeof input['client.id'] === 'string' ? input['client.id'] : applicationId,
+    defaultKeySerde: input['default.key.serde'],
+    defaultValueSerde: input['default.value.serde'],
+    numStreamThreads: num(input, 'num.stream.threads', 1, 1),
+    stateDir: typeof input['state.dir'] === 'string' ? input['state.dir'] : join(tmpdir(), 'kstreams'),
+    // Kafka Streams: 30000 ms, or 100 ms under exactly-once.
+    commitIntervalMs: num(input, 'commit.interval.ms', processingGuarantee === 'exactly_once_v2' ? 100 : 30_000),
+    processingGuarantee,
+    applicationServer: server,
+    numStandbyReplicas: num(input, 'num.standby.replicas', 0),
+    cacheMaxBytes: num(input, 'statestore.cache.max.bytes', 10 * 1024 * 1024),
+    deserializationExceptionHandler,
+    processingExceptionHandler,
+    deadLetterQueueTopic: typeof dlq === 'string' ? dlq : undefined,
+    replicationFactor: num(input, 'replication.factor', 1, 1),
+    bufferedRecordsPerPartition: num(input, 'buffered.records.per.partition', 1000, 1),
+    sessionTimeoutMs: num(input, 'session.timeout.ms', 45_000, 1),
+    heartbeatIntervalMs: num(input, 'heartbeat.interval.ms', 3_000, 1),
+    maxTaskIdleMs: num(input, 'max.task.idle.ms', 0),
+    raw: input,
+  };
+}
