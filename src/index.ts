@@ -14,6 +14,7 @@ export type { StreamsErrorCode } from './errors.js';
 
 /* Serdes */
 export type { Serde } from './serde/serde.js';
+export { Serdes } from './serde/serdes.js';
 
 /* Kafka port (types only: users pick a backend through bootstrap.servers) */
 export type { Header, TopicPartition } from './kafka/port.js';
