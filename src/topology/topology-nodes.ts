@@ -1,0 +1,74 @@
+import type { ProcessorSupplier } from '../processor/processor.js';
+import type { StreamPartitioner } from '../processor/stream-partitioner.js';
+import type { TimestampExtractor } from '../processor/timestamp-extractor.js';
+import type { TopicNameExtractor } from '../processor/topic-name-extractor.js';
+import type { Serde } from '../serde/serde.js';
+
+/**
+ * The node definitions a `Topology` holds (Kafka's `NodeFactory`s). Internal: the StreamTask
+ * builds running nodes from them; users see only `TopologyDescription`.
+ */
+
+/** Options of `Topology.addSource`. Serdes default to `default.key.serde` / `default.value.serde`. */
+export interface SourceOptions<K = unknown, V = unknown> {
+  readonly keySerde?: Serde<K>;
+  readonly valueSerde?: Serde<V>;
+  /** Defaults to `default.timestamp.extractor`, else `FailOnInvalidTimestamp`. */
+  readonly timestampExtractor?: TimestampExtractor;
+  /** Where to start when the group has no committed offset for the topic; default 'earliest'. */
+  readonly offsetReset?: 'earliest' | 'latest';
+}
+
+/** Options of `Topology.addSink`. Serdes default to `default.key.serde` / `default.value.serde`. */
+export interface SinkOptions<K = unknown, V = unknown> {
+  readonly keySerde?: Serde<K>;
+  readonly valueSerde?: Serde<V>;
+  /** Chooses the output partition; default: Kafka's default partitioner on the serialized key. */
+  readonly partitioner?: StreamPartitioner<K, V>;
+}
+
+export interface SourceNodeDef {
+  readonly kind: 'source';
+  readonly name: string;
+  /** Topic names as given (short names for repartition topics). */
+  readonly topics: readonly string[];
+  readonly options: SourceOptions;
+}
+
+export interface ProcessorNodeDef {
+  readonly kind: 'processor';
+  readonly name: string;
+  readonly parents: readonly string[];
+  readonly supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>;
+  /** State stores connected to the processor (names). */
+  readonly stores: string[];
+}
+
+export interface SinkNodeDef {
+  readonly kind: 'sink';
+  readonly name: string;
+  readonly parents: readonly string[];
+  /** A fixed topic (short name for repartition topics) or a per-record extractor. */
+  readonly topic: string | TopicNameExtractor<unknown, unknown>;
+  readonly options: SinkOptions;
+}
+
+export type TopologyNodeDef = SourceNodeDef | ProcessorNodeDef | SinkNodeDef;
+
+/**
+ * One sub-topology, ready to run: what a StreamTask instantiates for each of its tasks.
+ * Topic names are full names (repartition topics carry the application id prefix).
+ */
+export interface SubtopologyPlan {
+  readonly id: number;
+  /** Nodes in the order they were added (parents always before children). */
+  readonly nodes: readonly TopologyNodeDef[];
+  /** Full source topic name → source node. */
+  readonly sourceByTopic: ReadonlyMap<string, SourceNodeDef>;
+  /** Children of each node, in the order they were connected. */
+  readonly children: ReadonlyMap<string, readonly string[]>;
+  /** Full topic name of each sink with a fixed topic. */
+  readonly sinkTopic: ReadonlyMap<string, string>;
+  /** Full names of this sub-topology's repartition source topics (FailOnInvalidTimestamp applies). */
+  readonly repartitionSourceTopics: ReadonlySet<string>;
+}

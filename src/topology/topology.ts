@@ -1,0 +1,277 @@
+import { TopologyException } from '../errors.js';
+import type { ProcessorSupplier } from '../processor/processor.js';
+import type { TopicNameExtractor } from '../processor/topic-name-extractor.js';
+import { NodeGrouper } from './node-grouper.js';
+import { describeSubtopology, makeTopologyDescription, type TopologyDescription } from './topology-description.js';
+import type { InternalTopicSpec, SubtopologyMetadata, TopologyMetadata } from './topology-metadata.js';
+import type { SinkNodeDef, SinkOptions, SourceNodeDef, SourceOptions, SubtopologyPlan, TopologyNodeDef } from './topology-nodes.js';
+
+export type { SinkOptions, SourceOptions } from './topology-nodes.js';
+
+/** Kafka's `RepartitionTopicConfig` defaults (KIP-284: data is kept until the runtime purges it). */
+const REPARTITION_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'delete',
+  'segment.bytes': '52428800',
+  'retention.ms': '-1',
+};
+
+/**
+ * A processor graph: sources that read topics, processors, and sinks that write topics (Kafka's
+ * `Topology`). Build one by hand with `addSource` / `addProcessor` / `addSink`, or get one from
+ * `StreamsBuilder.build()`. Run it with `KafkaStreams`, or test it with `TopologyTestDriver`.
+ *
+ * Nodes connected through parent links form a sub-topology; each sub-topology runs as one task
+ * per input partition. A repartition topic splits the graph: the sink that writes it and the
+ * source that reads it are in different sub-topologies.
+ *
+ * @example
+ * const topology = new Topology()
+ *   .addSource('Source', 'input')
+ *   .addProcessor('Upper', () => new UpperCase(), 'Source')
+ *   .addSink('Sink', 'output', 'Upper');
+ * console.log(topology.describe().toString());
+ */
+export class Topology {
+  // Insertion order is Kafka's "topological order": parents are always added before children.
+  readonly #nodes = new Map<string, TopologyNodeDef>();
+  readonly #children = new Map<string, string[]>();
+  readonly #grouper = new NodeGrouper();
+  readonly #sourceTopics = new Set<string>();
+  /** Short repartition topic name → fixed partition count (undefined: resolved by the runtime). */
+  readonly #repartitionTopics = new Map<string, number | undefined>();
+  readonly #copartitionGroups: string[][] = [];
+
+  /**
+   * Adds a source node reading one or more topics.
+   *
+   * @param name unique node name
+   * @param topics topic name(s); each topic can be read by one source only
+   * @param options serdes (default: `default.key.serde` / `default.value.serde`), timestamp extractor, offset reset
+   * @throws TopologyException on a duplicate name, no topic, or a topic already read by another source
+   */
+  addSource<K = unknown, V = unknown>(name: string, topics: string | readonly string[], options: SourceOptions<K, V> = {}): this {
+    const list = typeof topics === 'string' ? [topics] : [...topics];
+    this.#checkNewName(name);
+    if (list.length === 0) throw new TopologyException(`You must provide at least one topic for source ${name}`);
+    for (const topic of list) {
+      if (typeof topic !== 'string' || topic.length === 0) {
+        throw new TopologyException(`Topic names of source ${name} must be non-empty strings, but got: ${String(topic)}`);
+      }
+      if (this.#sourceTopics.has(topic)) throw new TopologyException(`Topic ${topic} has already been registered by another source.`);
+    }
+    for (const topic of list) this.#sourceTopics.add(topic);
+    this.#addNode({ kind: 'source', name, topics: list, options: options as SourceOptions }, []);
+    return this;
+  }
+
+  /**
+   * Adds a processor node, child of the given parents.
+   *
+   * @param name unique node name
+   * @param supplier makes a new processor for each task: `() => new MyProcessor()` or `{ get() {...} }`
+   * @param parentNames names of sources or processors already added
+   * @throws TopologyException on a duplicate name, no parent, an unknown parent, or a sink as parent
+   */
+  addProcessor<KIn = unknown, VIn = unknown, KOut = unknown, VOut = unknown>(
+    name: string,
+    supplier: ProcessorSupplier<KIn, VIn, KOut, VOut>,
+    ...parentNames: string[]
+  ): this {
+    this.#checkNewName(name);
+    if (typeof supplier !== 'function' && (typeof supplier !== 'object' || supplier === null || typeof supplier.get !== 'function')) {
+      throw new TopologyException(`The supplier of processor ${name} must be a function or an object with get(), but got: ${String(supplier)}`);
+    }
+    this.#checkParents('Processor', name, parentNames);
+    this.#addNode(
+      { kind: 'processor', name, parents: [...parentNames], supplier: supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, stores: [] },
+      parentNames,
+    );
+    return this;
+  }
+
+  /**
+   * Adds a sink node writing its input to a topic, fixed or chosen per record.
+   * `addSink(name, topic, ...parentNames)` is accepted too (no options).
+   *
+   * @param name unique node name
+   * @param topic the output topic, or a `TopicNameExtractor` choosing it per record
+   * @param options serdes (default: the configured defaults) and partitioner
+   * @param parentNames names of sources or processors already added
+   * @throws TopologyException on a duplicate name, no parent, an unknown parent, or a sink as parent
+   */
+  addSink<K = unknown, V = unknown>(name: string, topic: string | TopicNameExtractor<K, V>, options?: SinkOptions<K, V> | string, ...parentNames: string[]): this {
+    const parents = typeof options === 'string' ? [options, ...parentNames] : parentNames;
+    const opts: SinkOptions<K, V> = typeof options === 'object' && options !== null ? options : {};
+    this.#checkNewName(name);
+    if (typeof topic !== 'function' && (typeof topic !== 'string' || topic.length === 0)) {
+      throw new TopologyException(`The topic of sink ${name} must be a non-empty string or a TopicNameExtractor, but got: ${String(topic)}`);
+    }
+    this.#checkParents('Sink', name, parents);
+    this.#addNode(
+      { kind: 'sink', name, parents: [...parents], topic: topic as SinkNodeDef['topic'], options: opts as SinkOptions },
+      parents,
+    );
+    return this;
+  }
+
+  /**
+   * @internal Used by the DSL. Declares `topicName` (without the application-id prefix) an internal
+   * repartition topic: the runtime creates it as `<application.id>-<topicName>`, and sources and
+   * sinks refer to it by the short name.
+   * @param partitions a fixed partition count; by default the max partition count of the source
+   *   topics of the sub-topology writing it
+   */
+  markRepartitionTopic(topicName: string, partitions?: number): this {
+    if (partitions !== undefined && (!Number.isInteger(partitions) || partitions < 1)) {
+      throw new TopologyException(`The partition count of repartition topic ${topicName} must be an integer >= 1, but got: ${partitions}`);
+    }
+    this.#repartitionTopics.set(topicName, partitions);
+    return this;
+  }
+
+  /**
+   * @internal Used by the DSL for joins. The given topics (short names for repartition topics)
+   * must have the same partition count, checked at start (`validateCopartitioning`).
+   */
+  addCopartitionGroup(topics: readonly string[]): this {
+    if (topics.length < 2) throw new TopologyException(`A co-partition group needs at least two topics, but got: [${topics.join(', ')}]`);
+    this.#copartitionGroups.push([...topics]);
+    return this;
+  }
+
+  /** The graph as Kafka Streams prints it: `topology.describe().toString()`. */
+  describe(): TopologyDescription {
+    return makeTopologyDescription(this.#groups().map(([id, nodes]) => describeSubtopology(id, nodes)));
+  }
+
+  /**
+   * @internal What the runtime needs before it starts: sub-topologies with their (full) source topic
+   * names, internal topics to create, co-partition groups and sink topics.
+   * @throws TopologyException when the topology has no source, or a repartition topic no sink writes
+   */
+  metadata(applicationId: string): TopologyMetadata {
+    const groups = this.#groups();
+    if (groups.length === 0) throw new TopologyException('The topology has no source node: add a source (or a stream/table) before running it');
+    const full = (topic: string): string => this.#fullTopicName(applicationId, topic);
+    const copartitionGroups = this.#mergedCopartitionGroups().map((g) => g.map(full));
+    const subtopologies: SubtopologyMetadata[] = [];
+    const writerOf = new Map<string, number>();
+    const sinkTopics = new Set<string>();
+    for (const [id, nodes] of groups) {
+      const sourceTopics: string[] = [];
+      for (const node of nodes) {
+        if (node.kind === 'source') sourceTopics.push(...node.topics.map(full));
+        if (node.kind === 'sink' && typeof node.topic === 'string') {
+          if (this.#repartitionTopics.has(node.topic)) writerOf.set(node.topic, id);
+          else sinkTopics.add(node.topic);
+        }
+      }
+      const repartitionSourceTopics = nodes.flatMap((n) => (n.kind === 'source' ? n.topics.filter((t) => this.#repartitionTopics.has(t)).map(full) : []));
+      subtopologies.push({
+        id,
+        sourceTopics,
+        repartitionSourceTopics,
+        copartitionGroups: copartitionGroups.filter((g) => g.every((t) => sourceTopics.includes(t))),
+      });
+    }
+    const internalTopics: InternalTopicSpec[] = [];
+    for (const [topic, partitions] of this.#repartitionTopics) {
+      const writer = writerOf.get(topic);
+      if (writer === undefined) throw new TopologyException(`Repartition topic ${topic} is not written by any sink`);
+      internalTopics.push({
+        name: full(topic),
+        kind: 'repartition',
+        ...(partitions === undefined ? {} : { partitions }),
+        writerSubtopology: writer,
+        configs: REPARTITION_TOPIC_CONFIGS,
+      });
+    }
+    return { applicationId, subtopologies, internalTopics, sinkTopics: [...sinkTopics] };
+  }
+
+  /** @internal The nodes of one sub-topology, ready for a StreamTask to instantiate. */
+  subtopologyPlan(id: number, applicationId: string): SubtopologyPlan {
+    const group = this.#groups().find(([groupId]) => groupId === id);
+    if (group === undefined) throw new TopologyException(`The topology has no sub-topology ${id}`);
+    const nodes = group[1];
+    const sourceByTopic = new Map<string, SourceNodeDef>();
+    const sinkTopic = new Map<string, string>();
+    const repartitionSourceTopics = new Set<string>();
+    const children = new Map<string, readonly string[]>();
+    for (const node of nodes) {
+      children.set(node.name, this.#children.get(node.name) ?? []);
+      if (node.kind === 'source') {
+        for (const topic of node.topics) {
+          const name = this.#fullTopicName(applicationId, topic);
+          sourceByTopic.set(name, node);
+          if (this.#repartitionTopics.has(topic)) repartitionSourceTopics.add(name);
+        }
+      } else if (node.kind === 'sink' && typeof node.topic === 'string') {
+        sinkTopic.set(node.name, this.#fullTopicName(applicationId, node.topic));
+      }
+    }
+    return { id, nodes, sourceByTopic, children, sinkTopic, repartitionSourceTopics };
+  }
+
+  /** @internal Node definitions in the order they were added. */
+  nodes(): readonly TopologyNodeDef[] {
+    return [...this.#nodes.values()];
+  }
+
+  #fullTopicName(applicationId: string, topic: string): string {
+    return this.#repartitionTopics.has(topic) ? `${applicationId}-${topic}` : topic;
+  }
+
+  #checkNewName(name: string): void {
+    if (typeof name !== 'string' || name.length === 0) throw new TopologyException(`Node names must be non-empty strings, but got: ${String(name)}`);
+    if (this.#nodes.has(name)) throw new TopologyException(`Processor ${name} is already added.`);
+  }
+
+  #checkParents(kind: 'Processor' | 'Sink', name: string, parentNames: readonly string[]): void {
+    if (parentNames.length === 0) throw new TopologyException(`${kind} ${name} must have at least one parent`);
+    for (const parent of parentNames) {
+      if (parent === name) throw new TopologyException(`Processor ${name} cannot be a predecessor of itself.`);
+      const node = this.#nodes.get(parent);
+      if (node === undefined) throw new TopologyException(`Predecessor processor ${parent} is not added yet for ${name}`);
+      if (node.kind === 'sink') throw new TopologyException(`Sink ${parent} cannot be used a parent of ${name}.`);
+    }
+  }
+
+  #addNode(def: TopologyNodeDef, parentNames: readonly string[]): void {
+    this.#nodes.set(def.name, def);
+    this.#children.set(def.name, []);
+    for (const parent of parentNames) this.#children.get(parent)?.push(def.name);
+    this.#grouper.add(def.name);
+    this.#grouper.unite(def.name, parentNames);
+  }
+
+  /** Kafka's makeNodeGroups: sub-topology ids in the order of each group's first node. */
+  #groups(): [number, TopologyNodeDef[]][] {
+    const byRoot = new Map<string, TopologyNodeDef[]>();
+    for (const node of this.#nodes.values()) {
+      const root = this.#grouper.root(node.name);
+      let group = byRoot.get(root);
+      if (group === undefined) {
+        group = [];
+        byRoot.set(root, group);
+      }
+      group.push(node);
+    }
+    return [...byRoot.values()].map((nodes, id) => [id, nodes]);
+  }
+
+  /** Transitive closure of co-partition groups (Kafka's `copartitionGroups()`), short names. */
+  #mergedCopartitionGroups(): string[][] {
+    const merged: Set<string>[] = [];
+    for (const group of this.#copartitionGroups) {
+      const overlapping = merged.filter((m) => group.some((t) => m.has(t)));
+      const union = new Set<string>(group);
+      for (const m of overlapping) {
+        for (const t of m) union.add(t);
+        merged.splice(merged.indexOf(m), 1);
+      }
+      merged.push(union);
+    }
+    return merged.map((m) => [...m]);
+  }
+}
