@@ -102,6 +102,12 @@ export interface KafkaAdmin {
   listTopics(): Promise<string[]>;
   /** Describes the named topics; topics that do not exist are absent from the result. */
   describeTopics(names: readonly string[]): Promise<Map<string, TopicDescription>>;
+  /**
+   * Configs of the named topics (e.g. `cleanup.policy`), as the broker reports them, defaults
+   * included; topics that do not exist are absent. Optional: an adapter that cannot report
+   * configs leaves it out, and the conformance suite lists that as unsupported.
+   */
+  describeTopicConfigs?(names: readonly string[]): Promise<Map<string, Readonly<Record<string, string>>>>;
   /** Deletes the named topics; missing ones are ignored. */
   deleteTopics(names: readonly string[]): Promise<void>;
   /** Earliest and latest offsets of every partition of a topic. */
