@@ -1,0 +1,97 @@
+import type { ConsumedRecord, PartitionReader, PartitionReaderOptions, TopicPartition, TopicPartitionOffset } from '../port.js';
+import type { EmbeddedCluster } from './cluster.js';
+import { EmbeddedKafkaError, illegalState } from './errors.js';
+import { DEFAULT_MAX_BYTES_PER_PARTITION, MAX_RECORDS_PER_BATCH } from './fetch-defaults.js';
+import type { IsolationLevel } from './partition-log.js';
+import { WakeSignal } from './wake-signal.js';
+
+interface Position {
+  readonly tp: TopicPartition;
+  offset: number;
+}
+
+/**
+ * Reads assigned partitions from given offsets, outside any group (changelog restore, global
+ * tables). A poll takes one bounded slice from every partition that has records, starting the
+ * round from a different partition each time so that none is always served last. A position
+ * beyond the log end fails the poll with OFFSET_OUT_OF_RANGE, as a fetch from Kafka would.
+ */
+export class EmbeddedPartitionReader implements PartitionReader {
+  readonly #cluster: EmbeddedCluster;
+  readonly #isolation: IsolationLevel;
+  readonly #maxBytes: number;
+  #positions: Position[] = [];
+  #turn = 0;
+  readonly #wake = new WakeSignal();
+  #stopWatching: (() => void) | undefined;
+  #closed = false;
+
+  constructor(cluster: EmbeddedCluster, options: PartitionReaderOptions = {}) {
+    this.#cluster = cluster;
+    this.#isolation = options.readCommitted === false ? 'read_uncommitted' : 'read_committed';
+    this.#maxBytes = options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION;
+  }
+
+  async assign(partitions: readonly TopicPartitionOffset[]): Promise<void> {
+    this.#ensureOpen();
+    for (const { topic, partition, offset } of partitions) {
+      this.#cluster.requirePartition(topic, partition);
+      if (!Number.isInteger(offset) || offset < 0) {
+        throw new EmbeddedKafkaError('INVALID_REQUEST', `Start offset for ${topic}-${partition} must be a non-negative integer, but got: ${String(offset)}`);
+      }
+    }
+    this.#positions = partitions.map(({ topic, partition, offset }) => ({ tp: { topic, partition }, offset }));
+    this.#turn = 0;
+    this.#stopWatching?.();
+    this.#stopWatching = this.#cluster.watch([...new Set(partitions.map((p) => p.topic))], () => this.#wake.notify());
+  }
+
+  async poll(maxWaitMs: number): Promise<ConsumedRecord[]> {
+    this.#ensureOpen();
+    const deadline = Date.now() + Math.max(0, maxWaitMs);
+    for (;;) {
+      const records = this.#fetch();
+      const left = deadline - Date.now();
+      if (records.length > 0 || left <= 0 || this.#closed) return records;
+      await this.#wake.wait(left);
+      this.#ensureOpen();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#stopWatching?.();
+    this.#stopWatching = undefined;
+    this.#positions = [];
+    this.#wake.notify();
+  }
+
+  #ensureOpen(): void {
+    this.#cluster.ensureOpen();
+    if (this.#closed) throw illegalState('The partition reader is closed');
+  }
+
+  #fetch(): ConsumedRecord[] {
+    const out: ConsumedRecord[] = [];
+    const count = this.#positions.length;
+    for (let i = 0; i < count; i++) {
+      const position = this.#positions[(this.#turn + i) % count]!;
+      const log = this.#cluster.topic(position.tp.topic)?.partitions[position.tp.partition];
+      if (log === undefined) continue;
+      if (position.offset > log.logEndOffset) {
+        throw new EmbeddedKafkaError(
+          'OFFSET_OUT_OF_RANGE',
+          `Offset ${position.offset} is beyond the end (${log.logEndOffset}) of ${log.topic}-${log.partition}`,
+        );
+      }
+      const { records, nextOffset } = log.read(position.offset, this.#isolation, {
+        maxBytes: this.#maxBytes,
+        maxRecords: MAX_RECORDS_PER_BATCH,
+      });
+      position.offset = nextOffset;
+      for (const record of records) out.push(record);
+    }
+    if (count > 0) this.#turn = (this.#turn + 1) % count;
+    return out;
+  }
+}

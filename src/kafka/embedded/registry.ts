@@ -1,0 +1,37 @@
+import { EmbeddedCluster } from './cluster.js';
+
+// Kept on globalThis so that two copies of this module (say, `src` through tsx and `dist` in
+// one process) still share clusters: `embedded://demo` must mean one cluster per process.
+const REGISTRY_KEY = Symbol.for('kstreams.embedded-kafka.clusters');
+
+function registry(): Map<string, EmbeddedCluster> {
+  const holder = globalThis as { [REGISTRY_KEY]?: Map<string, EmbeddedCluster> };
+  return (holder[REGISTRY_KEY] ??= new Map());
+}
+
+/** The process-wide cluster of that name, created on first use. */
+export function embeddedCluster(name: string): EmbeddedCluster {
+  const clusters = registry();
+  let cluster = clusters.get(name);
+  if (cluster === undefined) clusters.set(name, (cluster = new EmbeddedCluster(name)));
+  return cluster;
+}
+
+/**
+ * Deletes the named cluster with everything in it. Clients created before keep working on
+ * nothing: their calls fail and their consumers stop. The next client of that name starts a
+ * fresh, empty cluster. Returns whether a cluster of that name existed.
+ */
+export function resetEmbeddedCluster(name: string): boolean {
+  const clusters = registry();
+  const cluster = clusters.get(name);
+  if (cluster === undefined) return false;
+  clusters.delete(name);
+  cluster.close();
+  return true;
+}
+
+/** Names of the embedded clusters that exist in this process. */
+export function embeddedClusterNames(): string[] {
+  return [...registry().keys()];
+}
