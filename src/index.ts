@@ -20,11 +20,38 @@ export { Serdes } from './serde/serdes.js';
 export type { Header, TopicPartition } from './kafka/port.js';
 
 /* Processor API */
+export { Record } from './processor/record.js';
+export type { RecordHeader, RecordHeaders } from './processor/record.js';
+export type { RecordMetadata, RecordContext } from './processor/record-metadata.js';
+export type { Processor, ProcessorSupplier } from './processor/processor.js';
+export type { ProcessorContext } from './processor/processor-context.js';
+export { FixedKeyRecord } from './processor/fixed-key-processor.js';
+export type { FixedKeyProcessor, FixedKeyProcessorSupplier, FixedKeyProcessorContext } from './processor/fixed-key-processor.js';
+export { PunctuationType } from './processor/punctuation.js';
+export type { Punctuator, Cancellable } from './processor/punctuation.js';
+export type { TopicNameExtractor } from './processor/topic-name-extractor.js';
+export type { StreamPartitioner } from './processor/stream-partitioner.js';
 
 /* Topology and DSL */
+export { Topology } from './topology/topology.js';
+export type { SourceOptions, SinkOptions } from './topology/topology.js';
+export type {
+  TopologyDescription, SubtopologyDescription, GlobalStoreDescription, NodeDescription,
+  SourceNodeDescription, ProcessorNodeDescription, SinkNodeDescription,
+} from './topology/topology-description.js';
+export {
+  FailOnInvalidTimestamp, LogAndSkipOnInvalidTimestamp, UsePartitionTimeOnInvalidTimestamp, WallclockTimestampExtractor,
+  InvalidTimestampError,
+} from './processor/timestamp-extractor.js';
+export type { TimestampExtractor, InputRecord } from './processor/timestamp-extractor.js';
 
 /* Runtime */
 
 /* State stores */
 
 /* Test driver */
+export { TopologyTestDriver } from './test-driver/topology-test-driver.js';
+export type { TestInputTopicOptions } from './test-driver/topology-test-driver.js';
+export type { TestInputTopic } from './test-driver/test-input-topic.js';
+export type { TestOutputTopic } from './test-driver/test-output-topic.js';
+export type { TestRecord, TestKeyValue } from './test-driver/test-record.js';

@@ -1,0 +1,265 @@
+import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfigInput } from '../config.js';
+import { IllegalStateException, StreamsException } from '../errors.js';
+import type { ConsumedRecord, Header, ProducerRecord } from '../kafka/port.js';
+import { createStreamTask } from '../runtime/stream-task.js';
+import { taskIdOf, type StreamTask, type TaskEnvironment, type TaskMetricsSink } from '../runtime/task.js';
+import type { Serde } from '../serde/serde.js';
+import type { Topology } from '../topology/topology.js';
+import { TestInputTopic } from './test-input-topic.js';
+import { TestOutputTopic } from './test-output-topic.js';
+import type { OutputRecord, TestDriverPort } from './test-record.js';
+
+/** Options of `createInputTopic`: the clock for records piped without a timestamp. */
+export interface TestInputTopicOptions {
+  /** Timestamp (ms) of the first record without one; default: the driver's wall-clock time. */
+  readonly startTimestampMs?: number;
+  /** Added after each record without a timestamp; default 0. */
+  readonly autoAdvanceMs?: number;
+}
+
+type MetricName = Parameters<TaskMetricsSink['increment']>[0];
+
+/**
+ * Runs a topology without a broker, for unit tests (Kafka's `TopologyTestDriver`). It drives the
+ * same StreamTask as `KafkaStreams`, with one partition (0) per topic and a mock wall clock:
+ *
+ * - each piped record is processed to completion at once (so processing order is pipe order),
+ *   then stream-time punctuators run and the task commits (SEMANTICS §1.2, §5.3);
+ * - records written to a topic the topology reads (repartition topics, or `to('t')` then
+ *   `stream('t')`) are piped back in, so multi-sub-topology programs work; they also stay readable;
+ * - wall-clock punctuators fire only on `advanceWallClockTime`.
+ *
+ * Each sub-topology runs as its own task (as in `KafkaStreams`), so stream time is per sub-topology.
+ *
+ * @example
+ * await using driver = new TopologyTestDriver(builder.build(), { 'default.key.serde': Serdes.String() });
+ * const input = driver.createInputTopic('in', Serdes.String(), Serdes.String());
+ * const output = driver.createOutputTopic('out', Serdes.String(), Serdes.String());
+ * await input.pipeInput('k', 'hello', 1_000);
+ * expect(output.readKeyValuesToList()).toEqual([{ key: 'k', value: 'HELLO' }]);
+ */
+export class TopologyTestDriver implements AsyncDisposable {
+  readonly #config: ResolvedStreamsConfig;
+  readonly #tasks: StreamTask[] = [];
+  /** Full source topic → the task reading it. */
+  readonly #taskByTopic = new Map<string, StreamTask>();
+  readonly #nextOffset = new Map<string, number>();
+  /** Everything produced, per topic, not read yet. */
+  readonly #outputs = new Map<string, OutputRecord[]>();
+  /** Produced since the last capture, to pipe back into tasks that read them. */
+  #justProduced: ProducerRecord[] = [];
+  readonly #metrics = new Map<string, number>();
+  #wallClockMs: number;
+  #ready: Promise<void>;
+  #closed = false;
+  /** Serializes pipe/advance calls that users forget to await. */
+  #queue: Promise<void> = Promise.resolve();
+
+  /**
+   * @param topology the topology to test
+   * @param config streams config; `application.id` and `bootstrap.servers` default to dummies
+   * @param initialWallClockMs start of the mock wall clock (default: now)
+   * @throws ConfigException on invalid config or a missing serde
+   */
+  constructor(topology: Topology, config: Partial<StreamsConfigInput> = {}, initialWallClockMs: number = Date.now()) {
+    this.#config = resolveConfig({
+      ...config,
+      'application.id': config['application.id'] ?? 'dummy-topology-test-driver-app-id',
+      'bootstrap.servers': config['bootstrap.servers'] ?? 'dummy-topology-test-driver:1234',
+    });
+    this.#wallClockMs = initialWallClockMs;
+    const env: TaskEnvironment = {
+      config: this.#config,
+      collector: { send: (record) => this.#onProduced(record) },
+      clock: () => this.#wallClockMs,
+      partitionsFor: () => 1,
+      metrics: { increment: (name, _taskId, by = 1) => this.#metrics.set(name, (this.#metrics.get(name) ?? 0) + by) },
+    };
+    const metadata = topology.metadata(this.#config.applicationId);
+    for (const sub of metadata.subtopologies) {
+      const task = createStreamTask(topology, taskIdOf(sub.id, 0), sub.sourceTopics.map((topic) => ({ topic, partition: 0 })), env);
+      this.#tasks.push(task);
+      for (const topic of sub.sourceTopics) this.#taskByTopic.set(topic, task);
+    }
+    // Processors may init asynchronously; the first pipe/advance/close waits for it (and throws its error).
+    this.#ready = (async () => {
+      for (const task of this.#tasks) await task.initialize();
+    })();
+    this.#ready.catch(() => undefined);
+  }
+
+  /**
+   * An input topic to pipe records into.
+   * @param keySerde serializes keys (its serialize side is used)
+   * @param valueSerde serializes values
+   */
+  createInputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>, options: TestInputTopicOptions = {}): TestInputTopic<K, V> {
+    this.#checkOpen();
+    return new TestInputTopic(this.#port, topic, keySerde, valueSerde, options.startTimestampMs ?? this.#wallClockMs, options.autoAdvanceMs ?? 0);
+  }
+
+  /**
+   * An output topic to read what the topology wrote.
+   * @param keySerde deserializes keys
+   * @param valueSerde deserializes values
+   */
+  createOutputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V> {
+    this.#checkOpen();
+    return new TestOutputTopic(this.#port, topic, keySerde, valueSerde);
+  }
+
+  /** Moves the mock wall clock forward, firing due wall-clock punctuators. */
+  advanceWallClockTime(advanceMs: number): Promise<void> {
+    if (!(advanceMs >= 0)) throw new RangeError(`advanceMs must be >= 0, but got: ${advanceMs}`);
+    return this.#serialized(async () => {
+      this.#wallClockMs += advanceMs;
+      for (const task of this.#tasks) {
+        await task.maybePunctuateSystemTime(this.#wallClockMs);
+        await this.#commit(task);
+      }
+      await this.#completeAllProcessableWork();
+    });
+  }
+
+  /** The mock wall-clock time (ms). */
+  get wallClockTimeMs(): number {
+    return this.#wallClockMs;
+  }
+
+  /** Names of all topics the topology wrote to (internal repartition topics included). */
+  producedTopicNames(): Set<string> {
+    return new Set(this.#produced);
+  }
+
+  /** Metric totals over all tasks, e.g. `skipped-records`, `dead-letter-records`. */
+  metrics(): ReadonlyMap<string, number> {
+    return new Map(this.#metrics);
+  }
+
+  /** @param name a metric name, e.g. 'skipped-records' @returns its total (0 when never counted) */
+  metric(name: MetricName): number {
+    return this.#metrics.get(name) ?? 0;
+  }
+
+  /**
+   * A key-value store of the topology, to inspect and change state in tests.
+   * @throws StreamsException: state stores are not available yet in this version
+   */
+  getKeyValueStore(name: string): never {
+    throw new StreamsException(`No state store named ${name}: state stores are not available yet in this version of kstreams`, 'UNKNOWN_STORE');
+  }
+
+  /** Closes all processors. Further pipes throw. */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    return this.#queue.then(
+      () => this.#closeTasks(),
+      () => this.#closeTasks(),
+    );
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  readonly #produced = new Set<string>();
+
+  readonly #port: TestDriverPort = {
+    pipe: (topic, key, value, timestamp, headers) => {
+      this.#checkOpen();
+      if (!this.#taskByTopic.has(topic)) {
+        throw new StreamsException(`Unknown topic: ${topic}. The topology reads [${[...this.#taskByTopic.keys()].join(', ')}]`, 'ILLEGAL_STATE');
+      }
+      return this.#serialized(async () => {
+        this.#enqueue(topic, key, value, timestamp, headers);
+        await this.#completeAllProcessableWork();
+      });
+    },
+    readOutput: (topic) => this.#outputs.get(topic)?.shift(),
+    outputSize: (topic) => this.#outputs.get(topic)?.length ?? 0,
+  };
+
+  async #closeTasks(): Promise<void> {
+    await this.#ready.catch(() => undefined);
+    let first: unknown;
+    for (const task of this.#tasks) {
+      try {
+        await task.close(true);
+      } catch (e) {
+        first ??= e;
+      }
+    }
+    if (first !== undefined) throw first;
+  }
+
+  #serialized(work: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(async () => {
+      await this.#ready;
+      await work();
+    });
+    // A failure rejects this call only; later calls still run (the failed task then reports itself).
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new IllegalStateException('The TopologyTestDriver is closed');
+  }
+
+  #enqueue(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: readonly Header[]): void {
+    const task = this.#taskByTopic.get(topic) as StreamTask;
+    const offset = this.#nextOffset.get(topic) ?? 0;
+    this.#nextOffset.set(topic, offset + 1);
+    const record: ConsumedRecord = { topic, partition: 0, offset, key, value, timestamp, headers };
+    task.addRecords({ topic, partition: 0 }, [record]);
+  }
+
+  #onProduced(record: ProducerRecord): void {
+    const out: OutputRecord = {
+      topic: record.topic,
+      key: record.key,
+      value: record.value,
+      timestamp: record.timestamp ?? this.#wallClockMs,
+      headers: record.headers ?? [],
+    };
+    let queue = this.#outputs.get(record.topic);
+    if (queue === undefined) {
+      queue = [];
+      this.#outputs.set(record.topic, queue);
+    }
+    queue.push(out);
+    this.#produced.add(record.topic);
+    this.#justProduced.push(record);
+  }
+
+  /** Pipes records produced to topics the topology reads back into their tasks. */
+  #captureOutputsAndReprocess(): void {
+    const produced = this.#justProduced;
+    this.#justProduced = [];
+    for (const r of produced) {
+      if (this.#taskByTopic.has(r.topic)) this.#enqueue(r.topic, r.key, r.value, r.timestamp ?? this.#wallClockMs, r.headers ?? []);
+    }
+  }
+
+  async #completeAllProcessableWork(): Promise<void> {
+    this.#captureOutputsAndReprocess();
+    for (let task = this.#taskWithRecords(); task !== undefined; task = this.#taskWithRecords()) {
+      await task.process(this.#wallClockMs);
+      await task.maybePunctuateStreamTime();
+      await this.#commit(task);
+      this.#captureOutputsAndReprocess();
+    }
+  }
+
+  #taskWithRecords(): StreamTask | undefined {
+    return this.#tasks.find((t) => t.partitions.some((p) => t.bufferedCount(p) > 0));
+  }
+
+  async #commit(task: StreamTask): Promise<void> {
+    await task.prepareCommit();
+    await task.postCommit();
+  }
+}
