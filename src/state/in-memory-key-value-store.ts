@@ -1,0 +1,130 @@
+import { InvalidStateStoreException } from '../errors.js';
+import { prefixUpperBound } from './byte-order.js';
+import type { KeyValue, KeyValueStore } from './key-value-store.js';
+import { SortedByteMap, type ScanBounds } from './sorted-byte-map.js';
+import { assertStoreOpen } from './state-store.js';
+
+/**
+ * A byte key-value store held in memory, sorted by key bytes (Kafka Streams'
+ * `InMemoryKeyValueStore`). Not persistent: `close()` drops the data, as Kafka's does, and a
+ * logged in-memory store is rebuilt from its changelog when its task opens again.
+ *
+ * Keys and values are copied on write, so callers may reuse their Buffers. Point operations are
+ * O(log n); scans O(log n + k). `approximateNumEntries()` is exact and O(1).
+ */
+export class InMemoryKeyValueStore implements KeyValueStore<Buffer, Buffer> {
+  readonly name: string;
+  readonly persistent = false;
+  readonly #map = new SortedByteMap();
+  #open = false;
+  /** Scans holding an iterator; a Set rather than a count so `close()` can forget abandoned ones. */
+  readonly #iterators = new Set<object>();
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  get openIterators(): number {
+    return this.#iterators.size;
+  }
+
+  async init(): Promise<void> {
+    this.#open = true;
+  }
+
+  async flush(): Promise<void> {
+    assertStoreOpen(this);
+  }
+
+  async close(): Promise<void> {
+    this.#open = false;
+    this.#map.clear();
+    this.#iterators.clear();
+  }
+
+  async get(key: Buffer): Promise<Buffer | undefined> {
+    assertStoreOpen(this);
+    return this.#map.get(key);
+  }
+
+  async getMany(keys: readonly Buffer[]): Promise<Array<Buffer | undefined>> {
+    assertStoreOpen(this);
+    return keys.map((key) => this.#map.get(key));
+  }
+
+  async put(key: Buffer, value: Buffer | null): Promise<void> {
+    assertStoreOpen(this);
+    this.#write(key, value);
+  }
+
+  async putIfAbsent(key: Buffer, value: Buffer): Promise<Buffer | undefined> {
+    assertStoreOpen(this);
+    const existing = this.#map.get(key);
+    if (existing === undefined) this.#write(key, value);
+    return existing;
+  }
+
+  async putAll(entries: Iterable<KeyValue<Buffer, Buffer | null>>): Promise<void> {
+    assertStoreOpen(this);
+    for (const { key, value } of entries) this.#write(key, value);
+  }
+
+  async delete(key: Buffer): Promise<Buffer | undefined> {
+    assertStoreOpen(this);
+    return this.#map.delete(key);
+  }
+
+  range(from?: Buffer, to?: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.#scan({ gte: from, lte: to });
+  }
+
+  reverseRange(from?: Buffer, to?: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.#scan({ gte: from, lte: to, reverse: true });
+  }
+
+  prefixScan(prefix: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.#scan({ gte: prefix, lt: prefixUpperBound(prefix) });
+  }
+
+  all(): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.#scan({});
+  }
+
+  reverseAll(): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return this.#scan({ reverse: true });
+  }
+
+  async approximateNumEntries(): Promise<number> {
+    assertStoreOpen(this);
+    return this.#map.size;
+  }
+
+  #write(key: Buffer, value: Buffer | null): void {
+    if (value === null) this.#map.delete(key);
+    else this.#map.set(Buffer.from(key), Buffer.from(value));
+  }
+
+  /** Checks the store is open when the scan is created (as Kafka does) and again at every step. */
+  #scan(bounds: ScanBounds): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    assertStoreOpen(this);
+    return { [Symbol.asyncIterator]: () => this.#entries(bounds) };
+  }
+
+  async *#entries(bounds: ScanBounds): AsyncGenerator<KeyValue<Buffer, Buffer>, void, undefined> {
+    assertStoreOpen(this);
+    const token = {};
+    this.#iterators.add(token);
+    try {
+      for (const entry of this.#map.scan(bounds)) {
+        yield entry;
+        if (!this.#open) throw new InvalidStateStoreException(`Store ${this.name} was closed during a scan.`);
+      }
+    } finally {
+      this.#iterators.delete(token);
+    }
+  }
+}
