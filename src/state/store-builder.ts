@@ -1,0 +1,50 @@
+import type { Serde } from '../serde/serde.js';
+import type { KeyValueStore } from './key-value-store.js';
+import type { StateStore } from './state-store.js';
+
+/**
+ * Where and for whom a store is built: the runtime (or the test driver) gives this when it
+ * creates a task's stores.
+ */
+export interface StoreBuildContext {
+  /**
+   * The task's directory, `state.dir/<application.id>/<taskId>`; a persistent store lives in
+   * `<taskDirectory>/<store name>`.
+   */
+  readonly taskDirectory: string;
+  /** When given, serdes see the store's changelog topic name `<applicationId>-<store>-changelog`. */
+  readonly applicationId?: string;
+  /** Serdes to use when the builder was given none (`default.key.serde` / `default.value.serde`). */
+  readonly defaultKeySerde?: Serde<unknown>;
+  readonly defaultValueSerde?: Serde<unknown>;
+}
+
+/** Makes the byte store of a key-value store, one per task (Kafka's `KeyValueBytesStoreSupplier`). */
+export interface KeyValueBytesStoreSupplier {
+  readonly name: string;
+  readonly persistent: boolean;
+  /** Names the implementation, as Kafka's `metricsScope()`: `'level'` or `'in-memory'`. */
+  readonly metricsScope: string;
+  /** A new, unopened byte store for one task. */
+  get(context: StoreBuildContext): KeyValueStore<Buffer, Buffer>;
+}
+
+/**
+ * Describes a store so each task can build its own copy (Kafka's `StoreBuilder`). The `with*`
+ * methods change this builder and return it, as in Kafka Streams.
+ */
+export interface StoreBuilder<T extends StateStore> {
+  readonly name: string;
+  /** Whether a record cache is to sit in front of the store. */
+  readonly cachingEnabled: boolean;
+  /** Whether the store is to write a changelog topic. */
+  readonly loggingEnabled: boolean;
+  /** Topic configs for the changelog topic (e.g. `{ 'min.insync.replicas': '2' }`). */
+  readonly logConfig: Readonly<Record<string, string>>;
+  withCachingEnabled(): this;
+  withCachingDisabled(): this;
+  withLoggingEnabled(config?: Readonly<Record<string, string>>): this;
+  withLoggingDisabled(): this;
+  /** A new, unopened store for one task. */
+  build(context: StoreBuildContext): T;
+}

@@ -1,0 +1,156 @@
+import type { Serde } from '../serde/serde.js';
+import type { KeyValue, KeyValueStore } from './key-value-store.js';
+
+/**
+ * The store processors and interactive queries use: keys and values of their own types over a
+ * byte store, converted with the store's serdes (the serdes part of Kafka Streams'
+ * `MeteredKeyValueStore`; this layer records no metrics). Order is the byte order of the
+ * serialized keys, so with `Serdes.String()` keys `range('a', 'm')` is by UTF-8 bytes, and with
+ * `Serdes.Integer()` keys negative numbers sort after positive ones, as in Kafka Streams.
+ *
+ * Keys cannot be `null`. Serdes are called with the store's `serdeTopic` (by convention its
+ * changelog topic, as Kafka Streams does) so topic-aware serdes see a stable name.
+ */
+export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
+  readonly #inner: KeyValueStore<Buffer, Buffer>;
+  readonly #keySerde: Serde<K>;
+  readonly #valueSerde: Serde<V>;
+  readonly #topic: string;
+
+  constructor(inner: KeyValueStore<Buffer, Buffer>, keySerde: Serde<K>, valueSerde: Serde<V>, serdeTopic: string = inner.name) {
+    this.#inner = inner;
+    this.#keySerde = keySerde;
+    this.#valueSerde = valueSerde;
+    this.#topic = serdeTopic;
+  }
+
+  /** The byte store underneath (caching and changelogging layers wrap at this level). */
+  get inner(): KeyValueStore<Buffer, Buffer> {
+    return this.#inner;
+  }
+
+  get name(): string {
+    return this.#inner.name;
+  }
+
+  get persistent(): boolean {
+    return this.#inner.persistent;
+  }
+
+  get isOpen(): boolean {
+    return this.#inner.isOpen;
+  }
+
+  get openIterators(): number {
+    return this.#inner.openIterators;
+  }
+
+  init(): Promise<void> {
+    return this.#inner.init();
+  }
+
+  flush(): Promise<void> {
+    return this.#inner.flush();
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+
+  async get(key: K): Promise<V | undefined> {
+    return this.#value(await this.#inner.get(this.#key(key)));
+  }
+
+  async getMany(keys: readonly K[]): Promise<Array<V | undefined>> {
+    const values = await this.#inner.getMany(keys.map((key) => this.#key(key)));
+    return values.map((value) => this.#value(value));
+  }
+
+  async put(key: K, value: V | null): Promise<void> {
+    return this.#inner.put(this.#key(key), this.#valueSerde.serialize(this.#topic, value));
+  }
+
+  async putIfAbsent(key: K, value: V): Promise<V | undefined> {
+    return this.#value(await this.#inner.putIfAbsent(this.#key(key), this.#serializeValue(value)));
+  }
+
+  async putAll(entries: Iterable<KeyValue<K, V | null>>): Promise<void> {
+    const bytes: Array<KeyValue<Buffer, Buffer | null>> = [];
+    for (const { key, value } of entries) bytes.push({ key: this.#key(key), value: this.#valueSerde.serialize(this.#topic, value) });
+    return this.#inner.putAll(bytes);
+  }
+
+  async delete(key: K): Promise<V | undefined> {
+    return this.#value(await this.#inner.delete(this.#key(key)));
+  }
+
+  range(from?: K, to?: K): AsyncIterable<KeyValue<K, V>> {
+    return this.#typed(this.#inner.range(this.#bound(from), this.#bound(to)));
+  }
+
+  reverseRange(from?: K, to?: K): AsyncIterable<KeyValue<K, V>> {
+    return this.#typed(this.#inner.reverseRange(this.#bound(from), this.#bound(to)));
+  }
+
+  /**
+   * Entries whose serialized key starts with the serialized `prefix`. The prefix may have its
+   * own type and serde (as Kafka's `prefixScan(prefix, prefixKeySerializer)`), e.g. a string
+   * prefix of composite keys; by default it is serialized with the key serde.
+   */
+  prefixScan<P = K>(prefix: P, prefixSerde?: Serde<P>): AsyncIterable<KeyValue<K, V>> {
+    const serde = (prefixSerde ?? this.#keySerde) as Serde<P>;
+    const bytes = serde.serialize(this.#topic, prefix);
+    if (bytes === null) throw new TypeError(`Store ${this.name}: a prefix cannot serialize to null`);
+    return this.#typed(this.#inner.prefixScan(bytes));
+  }
+
+  all(): AsyncIterable<KeyValue<K, V>> {
+    return this.#typed(this.#inner.all());
+  }
+
+  reverseAll(): AsyncIterable<KeyValue<K, V>> {
+    return this.#typed(this.#inner.reverseAll());
+  }
+
+  approximateNumEntries(): Promise<number> {
+    return this.#inner.approximateNumEntries();
+  }
+
+  #key(key: K): Buffer {
+    const bytes = key === null || key === undefined ? null : this.#keySerde.serialize(this.#topic, key);
+    if (bytes === null) throw new TypeError(`Store ${this.name}: keys cannot be null or undefined, but got: ${String(key)}`);
+    return bytes;
+  }
+
+  #bound(key: K | undefined): Buffer | undefined {
+    return key === undefined || key === null ? undefined : this.#key(key);
+  }
+
+  #serializeValue(value: V): Buffer {
+    const bytes = this.#valueSerde.serialize(this.#topic, value);
+    if (bytes === null) throw new TypeError(`Store ${this.name}: putIfAbsent needs a value, but got: ${String(value)}`);
+    return bytes;
+  }
+
+  /**
+   * A stored value always has bytes; a serde that reads some bytes as `null` (e.g. the JSON
+   * text `null`) yields `null` here, which the declared type `V` cannot show, so it is passed on as is.
+   */
+  #value(bytes: Buffer | undefined): V | undefined {
+    return bytes === undefined ? undefined : (this.#valueSerde.deserialize(this.#topic, bytes) as V);
+  }
+
+  #typed(entries: AsyncIterable<KeyValue<Buffer, Buffer>>): AsyncIterable<KeyValue<K, V>> {
+    const keySerde = this.#keySerde;
+    const valueSerde = this.#valueSerde;
+    const topic = this.#topic;
+    return {
+      async *[Symbol.asyncIterator]() {
+        // for-await closes the byte iterator when the consumer of this one breaks early.
+        for await (const { key, value } of entries) {
+          yield { key: keySerde.deserialize(topic, key) as K, value: valueSerde.deserialize(topic, value) as V };
+        }
+      },
+    };
+  }
+}
