@@ -48,6 +48,12 @@ export type { TimestampExtractor, InputRecord } from './processor/timestamp-extr
 /* Runtime */
 
 /* State stores */
+export { Stores } from './state/stores.js';
+export type { StateStore } from './state/state-store.js';
+export type { KeyValue, KeyValueStore } from './state/key-value-store.js';
+export type { StoreBuilder, StoreBuildContext, KeyValueBytesStoreSupplier } from './state/store-builder.js';
+export type { KeyValueStoreBuilder } from './state/key-value-store-builder.js';
+export type { TypedKeyValueStore } from './state/typed-key-value-store.js';
 
 /* Test driver */
 export { TopologyTestDriver } from './test-driver/topology-test-driver.js';
