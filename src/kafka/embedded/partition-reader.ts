@@ -14,7 +14,8 @@ interface Position {
  * Reads assigned partitions from given offsets, outside any group (changelog restore, global
  * tables). A poll takes one bounded slice from every partition that has records, starting the
  * round from a different partition each time so that none is always served last. A position
- * beyond the log end fails the poll with OFFSET_OUT_OF_RANGE, as a fetch from Kafka would.
+ * beyond the log end fails the poll with OFFSET_OUT_OF_RANGE, as a fetch from Kafka would. A
+ * poll waiting when the reader is closed returns an empty array.
  */
 export class EmbeddedPartitionReader implements PartitionReader {
   readonly #cluster: EmbeddedCluster;
@@ -52,9 +53,11 @@ export class EmbeddedPartitionReader implements PartitionReader {
     for (;;) {
       const records = this.#fetch();
       const left = deadline - Date.now();
-      if (records.length > 0 || left <= 0 || this.#closed) return records;
+      if (records.length > 0 || left <= 0) return records;
       await this.#wake.wait(left);
-      this.#ensureOpen();
+      // Closed while waiting: the poll ends quietly, as an empty poll would.
+      if (this.#closed) return [];
+      this.#cluster.ensureOpen();
     }
   }
 
