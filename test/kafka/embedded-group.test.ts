@@ -528,6 +528,13 @@ describe('group administration', () => {
     await expect(cluster.admin.deleteGroups(['never-existed'])).rejects.toMatchObject({ type: 'GROUP_ID_NOT_FOUND' });
   });
 
+  it('forgets committed offsets of a deleted topic, so a recreated one starts afresh', async () => {
+    await cluster.admin.setCommittedOffsets('g', [{ topic: 'other', partition: 0, offset: 3 }, { topic: 'in', partition: 0, offset: 1 }]);
+    await cluster.admin.deleteTopics(['other']);
+    await cluster.admin.createTopics([{ name: 'other', partitions: 2 }]);
+    expect((await cluster.admin.fetchCommittedOffsets('g', ['other', 'in'])).map((o) => o.offset)).toEqual([-1, -1, 1, -1, -1, -1]);
+  });
+
   it('describes members only while the group is stable, as Kafka does', async () => {
     let hold!: () => void;
     const held = new Promise<void>((resolve) => {

@@ -84,7 +84,9 @@ export class EmbeddedCluster {
   /** Deletes the topics that exist; returns the names it deleted. */
   deleteTopics(names: readonly string[]): string[] {
     const deleted = names.filter((name) => this.#topics.delete(name));
-    if (deleted.length > 0) this.#topicsChanged(deleted);
+    if (deleted.length === 0) return deleted;
+    for (const group of this.#groups.values()) group.forgetTopics(deleted);
+    this.#topicsChanged(deleted);
     return deleted;
   }
 

@@ -225,6 +225,11 @@ export class ConsumerGroup {
     }
   }
 
+  /** Drops the committed offsets of deleted topics, as Kafka's coordinator does. */
+  forgetTopics(topics: readonly string[]): void {
+    for (const topic of topics) this.#offsets.delete(topic);
+  }
+
   /** The committed offset of a partition, or undefined when none. */
   committed(topic: string, partition: number): number | undefined {
     return this.#offsets.get(topic)?.get(partition);

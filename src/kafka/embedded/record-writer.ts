@@ -49,6 +49,7 @@ export function writeRecords(
   partitioner: ProducerPartitioner,
   txn?: TransactionStatus & { readonly partitions: Set<PartitionLog> },
 ): RecordMetadata[] {
+  const now = Date.now();
   const placed = records.map((record) => {
     const topic = cluster.requireTopic(record.topic);
     if (record.partition !== undefined && (!Number.isInteger(record.partition) || topic.partitions[record.partition] === undefined)) {
@@ -64,7 +65,6 @@ export function writeRecords(
     if (record.timestamp !== undefined && (!Number.isFinite(record.timestamp) || record.timestamp < 0)) {
       throw invalid(`Record timestamp must be epoch milliseconds >= 0, but got: ${String(record.timestamp)}`);
     }
-    const now = Date.now();
     const appended = {
       key: record.key,
       value: record.value,
