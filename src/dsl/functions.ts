@@ -1,0 +1,30 @@
+import type { KeyValue } from '../state/key-value-store.js';
+
+/**
+ * The functions DSL operators take. Key-first `(key, value)` as in Kafka Streams, except the
+ * value mappers, which take `(value, key)`: the value is what they are about, and a one-argument
+ * `(value) => …` then works as well as `(value, key) => …` (Kafka's `ValueMapper` and
+ * `ValueMapperWithKey` in one signature, as `Array.prototype.map` does with the index).
+ *
+ * Keys and values are what the stream's types say; a Kafka record may still carry a `null` key
+ * or a `null` value (tombstone) and operators pass those to your functions unchanged, so type a
+ * stream `KStream<string | null, string | null>` when its topic may hold them.
+ */
+
+/** A key and a value (`{ key, value }`): what `map` / `flatMap` return for each output record. */
+export type { KeyValue };
+
+/** Decides whether a record passes (`filter`, `filterNot`, `split` branches). */
+export type Predicate<K, V> = (key: K, value: V) => boolean;
+
+/** Computes something from a record's key and value (`map`, `flatMap`, `selectKey`). */
+export type KeyValueMapper<K, V, R> = (key: K, value: V) => R;
+
+/** Computes a new value from a record's value, and its key when wanted (`mapValues`, `flatMapValues`). */
+export type ValueMapper<V, VR, K = unknown> = (value: V, key: K) => VR;
+
+/**
+ * A side effect per record (`peek`, `foreach`). It may return a Promise: the task awaits it before
+ * the record moves on (peek) and before the next record, so effects happen in record order.
+ */
+export type ForeachAction<K, V> = (key: K, value: V) => void | Promise<void>;

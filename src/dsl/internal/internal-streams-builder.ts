@@ -1,0 +1,75 @@
+import type { Topology } from '../../topology/topology.js';
+import { GraphNode, RootNode } from './graph-node.js';
+import { STATE_STORE_INFIX } from './name-prefixes.js';
+
+/**
+ * The state behind one `StreamsBuilder` (Kafka's `InternalStreamsBuilder`): the name counter,
+ * the logical graph, and the step that writes the graph into the `Topology`.
+ *
+ * This is the API the DSL's operators (and the stateful operators built on them) use:
+ * - `newProcessorName(prefix)` / `newStoreName(prefix)`: Kafka's generated names, one counter
+ *   shared by processors and stores, `%010d` (SEMANTICS §13.1);
+ * - `addGraphNode(parents, child)`: attach a node; its build priority is the order of addition;
+ * - `sourceTopicsOf(sourceNodeNames)`: the topics behind a stream's sub-topology sources, for
+ *   co-partitioning joins;
+ * - `buildTopology()`: write every node not written yet, in build-priority order.
+ */
+export class InternalStreamsBuilder {
+  readonly root: GraphNode = new RootNode();
+  #index = 0;
+  #buildPriority = 0;
+  readonly #sourceTopics = new Map<string, readonly string[]>();
+
+  constructor(readonly topology: Topology) {}
+
+  /** `prefix` + the next index as 10 digits, e.g. `KSTREAM-FILTER-0000000001`. */
+  newProcessorName(prefix: string): string {
+    return prefix + String(this.#index++).padStart(10, '0');
+  }
+
+  /** `prefix` + `STATE-STORE-` + the next index, e.g. `KSTREAM-AGGREGATE-STATE-STORE-0000000002`. */
+  newStoreName(prefix: string): string {
+    return prefix + STATE_STORE_INFIX + String(this.#index++).padStart(10, '0');
+  }
+
+  /** Makes `child` a child of every parent (a merge has several) and gives it the next build priority. */
+  addGraphNode(parents: GraphNode | readonly GraphNode[], child: GraphNode): void {
+    const list = parents instanceof GraphNode ? [parents] : parents;
+    if (list.length === 0) throw new Error(`Graph node ${child.nodeName} needs at least one parent`);
+    for (const parent of list) parent.addChild(child);
+    child.buildPriority = this.#buildPriority++;
+    const topics = child.readsTopics();
+    if (topics.length > 0) this.#sourceTopics.set(child.nodeName, topics);
+  }
+
+  /** The topics read by the given source nodes (repartition topics by their short names). */
+  sourceTopicsOf(sourceNodeNames: Iterable<string>): string[] {
+    const topics: string[] = [];
+    for (const name of sourceNodeNames) topics.push(...(this.#sourceTopics.get(name) ?? []));
+    return topics;
+  }
+
+  /**
+   * Writes the nodes added since the last call into the topology, in build-priority order.
+   * Parents always have a lower priority than their children, so this is the order of Kafka's
+   * priority-queue walk in `buildAndOptimizeTopology`.
+   */
+  buildTopology(): Topology {
+    const pending: GraphNode[] = [];
+    const seen = new Set<GraphNode>();
+    const stack: GraphNode[] = [this.root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (seen.has(node)) continue;
+      seen.add(node);
+      if (!node.written && node !== this.root) pending.push(node);
+      stack.push(...node.children);
+    }
+    pending.sort((a, b) => a.buildPriority - b.buildPriority);
+    for (const node of pending) {
+      node.writeTo(this.topology);
+      node.written = true;
+    }
+    return this.topology;
+  }
+}

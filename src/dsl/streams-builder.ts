@@ -1,0 +1,73 @@
+import { Topology } from '../topology/topology.js';
+import { describeValue, requireInstanceOrUndefined } from './internal/arguments.js';
+import { InternalStreamsBuilder } from './internal/internal-streams-builder.js';
+import { NamePrefix } from './internal/name-prefixes.js';
+import { StreamSourceNode } from './internal/stream-source-node.js';
+import { Consumed } from './consumed.js';
+import { KStream } from './kstream.js';
+
+/**
+ * Builds a topology with the Streams DSL (Kafka's `StreamsBuilder`): start streams from topics,
+ * chain operators, then `build()` the `Topology` to run with `KafkaStreams` or test with a
+ * `TopologyTestDriver`.
+ *
+ * Node names are generated as Kafka Streams generates them, from one counter per builder
+ * (`KSTREAM-SOURCE-0000000000`, `KSTREAM-FILTER-0000000001`, …), so `topology.describe()` prints
+ * what Kafka Streams prints for the same program.
+ *
+ * @example
+ * const builder = new StreamsBuilder();
+ * builder.stream<string, string>('stream_log')
+ *   .filter((key, value) => value.length > 5)
+ *   .to('stream_log_filter');
+ * const topology = builder.build();
+ */
+export class StreamsBuilder {
+  readonly #internal = new InternalStreamsBuilder(new Topology());
+
+  /**
+   * A stream of the records of one or more topics (one source node reading them all).
+   *
+   * @param topics a topic or a non-empty list of topics; each topic may be read by one source only
+   * @param consumed serdes (default: the config's defaults), timestamp extractor, offset reset
+   *   policy, and the source's name (default `KSTREAM-SOURCE-<n>`)
+   * @throws TypeError when no topic is given
+   */
+  stream<K, V>(topics: string | readonly string[], consumed?: Consumed<K, V>): KStream<K, V> {
+    const list = typeof topics === 'string' ? [topics] : Array.isArray(topics) ? [...(topics as readonly string[])] : undefined;
+    if (list === undefined || list.length === 0 || list.some((t) => typeof t !== 'string' || t.length === 0)) {
+      throw new TypeError(`stream(): topics must be a topic name or a non-empty list of topic names, but got: ${describeValue(topics)}`);
+    }
+    requireInstanceOrUndefined(consumed, (v) => v instanceof Consumed, 'Consumed', 'stream()');
+    const builder = this.#internal;
+    const generated = builder.newProcessorName(NamePrefix.SOURCE);
+    const name = consumed?.processorName ?? generated;
+    const node = new StreamSourceNode(name, list, {
+      keySerde: consumed?.keySerde,
+      valueSerde: consumed?.valueSerde,
+      timestampExtractor: consumed?.timestampExtractor,
+      offsetReset: consumed?.offsetResetPolicy,
+    });
+    builder.addGraphNode(builder.root, node);
+    return new KStream<K, V>({
+      builder,
+      node,
+      name,
+      keySerde: consumed?.keySerde,
+      valueSerde: consumed?.valueSerde,
+      sourceNodes: new Set([name]),
+      repartitionRequired: false,
+    });
+  }
+
+  /**
+   * The topology of everything defined so far. Returns the same `Topology` each time; nodes
+   * added after a `build()` are written by the next `build()`.
+   *
+   * @throws TopologyException when the program is invalid (e.g. two sources read one topic, or
+   *   two nodes share a name)
+   */
+  build(): Topology {
+    return this.#internal.buildTopology();
+  }
+}
