@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfigInput } from '../config.js';
+import { IllegalStateException, StreamsException } from '../errors.js';
+import { createKafkaClient } from './client-factory.js';
+import type { AssignmentContext, KafkaAdmin, KafkaClient } from '../kafka/port.js';
+import type { Topology } from '../topology/topology.js';
+import type { TopologyMetadata } from '../topology/topology-metadata.js';
+import type { AssignmentInfo } from './assignment-info.js';
+import { logger } from '../logger.js';
+import { StreamsMetrics, type MetricValue } from './streams-metrics.js';
+import type { StreamsMetadata } from './streams-metadata.js';
+import { checkTransition, type KafkaStreamsState, type StateListener } from './streams-state.js';
+import { createStreamTask } from './stream-task.js';
+import { StreamThread, type StreamThreadListener, type StreamThreadState } from './stream-thread.js';
+import { prepareTopics, type PartitionCounts } from './topic-preparation.js';
+import { decide, type StreamsUncaughtExceptionHandler } from './uncaught-exception-handler.js';
+
+/**
+ * Runs a topology against Kafka: one client of the application's consumer group, with
+ * `num.stream.threads` stream threads (group members) multiplexed on Node's event loop.
+ *
+ * `start()` checks the source topics, creates internal topics, joins the group and resolves once
+ * every thread has its tasks (RUNNING). Rebalances move tasks between instances; offsets are
+ * committed every `commit.interval.ms`, on revocation and on close, always after the outputs of
+ * the committed records were acknowledged (at-least-once).
+ *
+ * @example
+ * const streams = new KafkaStreams(builder.build(), { 'application.id': 'app', 'bootstrap.servers': 'localhost:9092' });
+ * streams.setStateListener((now, before) => console.log(`${before} -> ${now}`));
+ * await streams.start();
+ * // ...
+ * await streams.close();
+ */
+export class KafkaStreams implements AsyncDisposable {
+  readonly #topology: Topology;
+  readonly #config: ResolvedStreamsConfig;
+  readonly #processId = randomUUID();
+  readonly #metrics = new StreamsMetrics();
+  readonly #log: Logger;
+  #state: KafkaStreamsState = 'CREATED';
+  #error: Error | undefined;
+  #stateListener: StateListener | undefined;
+  readonly #waiters = new Set<StateListener>();
+  #handler: StreamsUncaughtExceptionHandler | undefined;
+  readonly #threads = new Set<StreamThread>();
+  #threadCount = 0;
+  #client: KafkaClient | undefined;
+  #admin: KafkaAdmin | undefined;
+  #metadata: TopologyMetadata | undefined;
+  #partitionCounts: PartitionCounts = new Map();
+  #starting: Promise<void> = Promise.resolve();
+  #stopping: Promise<void> | undefined;
+  #shutdownRequested = false;
+  #shutdownFallback: NodeJS.Timeout | undefined;
+  #assignment: { generationId: number; hosts: AssignmentInfo['hosts'] } = { generationId: -1, hosts: [] };
+
+  /**
+   * @param topology what to run (`StreamsBuilder.build()` or a hand-built `Topology`)
+   * @param config Kafka Streams' dotted config names; see `StreamsConfig`
+   * @throws ConfigException when the config is invalid
+   */
+  constructor(topology: Topology, config: StreamsConfigInput) {
+    this.#topology = topology;
+    this.#config = resolveConfig(config);
+    this.#log = logger.child({ app: this.#config.applicationId, client: this.#config.clientId });
+  }
+
+  /** The client's current lifecycle state. */
+  state(): KafkaStreamsState {
+    return this.#state;
+  }
+
+  /** The error that took the client to PENDING_ERROR / ERROR, if any. */
+  lastError(): Error | undefined {
+    return this.#error;
+  }
+
+  /** Called on every state change with (newState, oldState); replaces a listener set before. */
+  setStateListener(listener: StateListener | undefined): void {
+    this.#stateListener = listener;
+  }
+
+  /**
+   * Decides what happens when a stream thread dies of an error: replace the thread, shut down
+   * this client (the default), or shut down every client of the application.
+   * @throws IllegalStateException unless the client is CREATED (as in Kafka Streams)
+   */
+  setUncaughtExceptionHandler(handler: StreamsUncaughtExceptionHandler): void {
+    if (this.#state !== 'CREATED') throw new IllegalStateException(`The uncaught exception handler can only be set before start(), but the client is ${this.#state}`);
+    this.#handler = handler;
+  }
+
+  /**
+   * Starts the client and resolves once it is RUNNING (every thread joined the group and
+   * initialized its tasks).
+   * @throws MissingSourceTopicException when a topic the topology reads does not exist
+   * @throws TopologyException when co-partitioned topics differ in partition count
+   * @throws IllegalStateException when called twice, or when closed before it ran
+   * The client is then in ERROR (or NOT_RUNNING when closed/aborted).
+   */
+  async start(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    if (this.#state !== 'CREATED') throw new IllegalStateException(`start() can only be called once, on a CREATED client, but the client is ${this.#state}`);
+    const running = this.#untilRunning(signal);
+    this.#transition('REBALANCING');
+    this.#starting = this.#startUp();
+    return running;
+  }
+
+  async #startUp(): Promise<void> {
+    try {
+      const client = createKafkaClient({ bootstrapServers: this.#config.bootstrapServers, clientId: this.#config.clientId });
+      this.#client = client;
+      const admin = client.admin();
+      this.#admin = admin;
+      await admin.connect();
+      const metadata = this.#topology.metadata(this.#config.applicationId);
+      this.#metadata = metadata;
+      this.#partitionCounts = await prepareTopics(admin, metadata, this.#config.replicationFactor, this.#log);
+      if (this.#state !== 'REBALANCING') return;
+      for (let i = 0; i < this.#config.numStreamThreads; i++) this.#startThread();
+      this.#log.info({ threads: this.#config.numStreamThreads, processId: this.#processId }, 'started; joining the group');
+    } catch (e) {
+      this.#failClient(asError(e));
+    }
+  }
+
+  /**
+   * Stops the client: every thread commits, closes its tasks and leaves the group; then
+   * NOT_RUNNING (or stays ERROR). Resolves true when that finished within `timeoutMs` (default:
+   * no limit), false on timeout (the shutdown goes on in the background).
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    const done = this.#shutdown();
+    if (options.timeoutMs === undefined) {
+      await done;
+      return true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), options.timeoutMs); });
+    try {
+      return await Promise.race([done.then(() => true as const), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Counters per thread and per task (records processed, skipped, dropped, commits, commit latency ...). */
+  metrics(): MetricValue[] {
+    return this.#metrics.snapshot();
+  }
+
+  /**
+   * Every client of the application that has an `application.server`, with the partitions it
+   * holds, as the group leader told this client at the last rebalance.
+   */
+  metadataForAllStreamsClients(): StreamsMetadata[] {
+    return this.#assignment.hosts.map((h) => ({ endpoint: h.endpoint, processId: h.processId, topicPartitions: h.active, standbyTopicPartitions: h.standby }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Threads
+
+  #startThread(): StreamThread {
+    const metadata = this.#metadata;
+    const client = this.#client;
+    if (metadata === undefined || client === undefined) throw new IllegalStateException('threads start after the topics were prepared');
+    this.#threadCount += 1;
+    const thread = new StreamThread({
+      name: `${this.#config.clientId}-StreamThread-${this.#threadCount}`,
+      client,
+      config: this.#config,
+      metadata,
+      partitionCounts: this.#partitionCounts,
+      processId: this.#processId,
+      createTask: (id, partitions, env) => createStreamTask(this.#topology, id, partitions, env),
+      metrics: this.#metrics,
+      shutdownRequested: () => this.#shutdownRequested,
+      listener: this.#threadListener,
+      log: this.#log,
+    });
+    this.#threads.add(thread);
+    thread.start();
+    return thread;
+  }
+
+  readonly #threadListener: StreamThreadListener = {
+    onStateChange: (_thread: StreamThread, _newState: StreamThreadState) => this.#updateStateFromThreads(),
+    onAssignment: (_thread: StreamThread, info: AssignmentInfo | undefined, context: AssignmentContext) => {
+      if (info !== undefined && context.generationId >= this.#assignment.generationId) {
+        this.#assignment = { generationId: context.generationId, hosts: info.hosts };
+      }
+    },
+    onShutdownRequested: () => {
+      this.#failClient(this.#error ?? new StreamsException(`A client of application '${this.#config.applicationId}' requested the whole application to shut down (its uncaught exception handler answered SHUTDOWN_APPLICATION)`));
+    },
+    onDied: (thread: StreamThread, error: Error) => this.#onThreadDied(thread, error),
+  };
+
+  /** Kafka Streams' rule: RUNNING when every live thread is RUNNING, REBALANCING while any is not. */
+  #updateStateFromThreads(): void {
+    if (this.#state !== 'RUNNING' && this.#state !== 'REBALANCING') return;
+    const live = [...this.#threads].filter((t) => t.isAlive());
+    if (live.length === 0) return;
+    const next = live.every((t) => t.state() === 'RUNNING') ? 'RUNNING' : 'REBALANCING';
+    if (next !== this.#state) this.#transition(next);
+  }
+
+  #onThreadDied(thread: StreamThread, error: Error): 'release' | 'linger' {
+    if (this.#state !== 'RUNNING' && this.#state !== 'REBALANCING') return 'release';
+    const { response, handlerError } = decide(this.#handler, error);
+    if (handlerError !== undefined) this.#log.error({ err: handlerError }, 'the uncaught exception handler failed; shutting down the client');
+    this.#log.error({ thread: thread.name, err: error, response }, 'stream thread died');
+    switch (response) {
+      case 'REPLACE_THREAD':
+        // The dead thread leaves the group in the background; forget it once it has.
+        void thread.shutdown().then(() => this.#threads.delete(thread));
+        this.#startThread();
+        this.#updateStateFromThreads();
+        return 'release';
+      case 'SHUTDOWN_CLIENT':
+        this.#failClient(error);
+        return 'release';
+      case 'SHUTDOWN_APPLICATION':
+        this.#requestApplicationShutdown(error);
+        return 'linger';
+      default:
+        throw new IllegalStateException(`unexpected response ${String(response satisfies never)}`);
+    }
+  }
+
+  /**
+   * KIP-671 over our assignor: the flag rides in this client's subscription userData at the next
+   * join; the leader answers every member with SHUTDOWN_REQUESTED, and each client (this one too)
+   * then shuts down into ERROR. The failed thread stays in the group holding its partitions (so
+   * they cannot move to another instance and hit the same error meanwhile), and a new thread
+   * joins to make the group rebalance and carry the flag. If the answer does not come within two
+   * session timeouts (the group is unreachable), this client shuts down on its own.
+   */
+  #requestApplicationShutdown(error: Error): void {
+    this.#error = error;
+    this.#shutdownRequested = true;
+    this.#startThread();
+    this.#shutdownFallback = setTimeout(() => {
+      this.#log.warn('no shutdown answer from the group; shutting down this client alone');
+      this.#failClient(error);
+    }, 2 * this.#config.sessionTimeoutMs);
+    this.#shutdownFallback.unref();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** PENDING_ERROR, stop every thread (healthy ones commit), release clients, ERROR. */
+  #failClient(error: Error): void {
+    if (this.#state !== 'RUNNING' && this.#state !== 'REBALANCING' && this.#state !== 'CREATED') return;
+    this.#error = error;
+    this.#transition('PENDING_ERROR');
+    this.#stopping = this.#stopAll().then(() => this.#transition('ERROR'));
+  }
+
+  #shutdown(): Promise<void> {
+    switch (this.#state) {
+      case 'CREATED':
+        this.#transition('PENDING_SHUTDOWN');
+        this.#transition('NOT_RUNNING');
+        return Promise.resolve();
+      case 'RUNNING':
+      case 'REBALANCING':
+        this.#transition('PENDING_SHUTDOWN');
+        this.#stopping = this.#stopAll().then(() => this.#transition('NOT_RUNNING'));
+        return this.#stopping;
+      case 'PENDING_SHUTDOWN':
+      case 'PENDING_ERROR':
+      case 'NOT_RUNNING':
+      case 'ERROR':
+        return this.#stopping ?? Promise.resolve();
+      default:
+        throw new IllegalStateException(`unexpected state ${String(this.#state satisfies never)}`);
+    }
+  }
+
+  async #stopAll(): Promise<void> {
+    clearTimeout(this.#shutdownFallback);
+    await this.#starting;
+    await Promise.all([...this.#threads].map((t) => t.shutdown()));
+    this.#threads.clear();
+    try {
+      await this.#admin?.disconnect();
+    } catch (e) {
+      this.#log.warn({ err: e }, 'error closing the admin client');
+    }
+    this.#admin = undefined;
+  }
+
+  #transition(next: KafkaStreamsState): void {
+    const old = this.#state;
+    checkTransition(old, next);
+    this.#state = next;
+    this.#log.info({ from: old, to: next }, 'state transition');
+    for (const waiter of [...this.#waiters]) waiter(next, old);
+    if (this.#stateListener !== undefined) {
+      try {
+        this.#stateListener(next, old);
+      } catch (e) {
+        this.#log.error({ err: e }, 'the state listener threw');
+      }
+    }
+  }
+
+  /** Resolves at RUNNING; rejects at ERROR (with the error), NOT_RUNNING, or when aborted. */
+  #untilRunning(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        done();
+        reject(signal?.reason ?? new Error('start() aborted'));
+        void this.close();
+      };
+      const waiter: StateListener = (state) => {
+        if (state === 'RUNNING') {
+          done();
+          resolve();
+        } else if (state === 'ERROR') {
+          done();
+          reject(this.#error ?? new StreamsException('The client failed while starting'));
+        } else if (state === 'NOT_RUNNING') {
+          done();
+          reject(new IllegalStateException('The client was closed before it reached RUNNING'));
+        }
+      };
+      const done = (): void => {
+        this.#waiters.delete(waiter);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      this.#waiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new StreamsException(String(e));
+}

@@ -1,0 +1,110 @@
+import type { KafkaProducer, ProducerRecord } from '../kafka/port.js';
+import { StreamsException } from '../errors.js';
+import type { RecordCollector } from './task.js';
+
+export interface RecordCollectorOptions {
+  /** Most records in one producer `send` call. */
+  readonly maxBatchRecords?: number;
+  /** Queued records above which `hasRoom()` says no and the thread waits for acks. */
+  readonly maxQueuedRecords?: number;
+  /** Told how many records the broker acknowledged, after each send. */
+  readonly onAcknowledged?: (count: number) => void;
+}
+
+/**
+ * The stream thread's output path: sinks queue records with `send()`, the collector hands them to
+ * the (idempotent) producer in batches, one send in flight at a time, so records keep their order
+ * per partition and a batch grows with the broker's round trip (small when the broker is fast,
+ * large when it is slow). `flush()` resolves when everything queued so far was acknowledged: the
+ * thread calls it before committing offsets, which is what makes the guarantee at-least-once.
+ *
+ * A failed send is kept and re-thrown by `flush()` and `checkError()`; `send()` itself never
+ * throws, so a broker error cannot be mistaken for a processing error of the current record.
+ */
+export class RecordCollectorImpl implements RecordCollector {
+  readonly #producer: KafkaProducer;
+  readonly #maxBatch: number;
+  readonly #maxQueued: number;
+  readonly #onAcknowledged: ((count: number) => void) | undefined;
+  #queue: ProducerRecord[] = [];
+  #inFlight: Promise<void> | undefined;
+  #error: Error | undefined;
+
+  constructor(producer: KafkaProducer, options: RecordCollectorOptions = {}) {
+    this.#producer = producer;
+    this.#maxBatch = options.maxBatchRecords ?? 10_000;
+    this.#maxQueued = options.maxQueuedRecords ?? 50_000;
+    this.#onAcknowledged = options.onAcknowledged;
+  }
+
+  send(record: ProducerRecord): void {
+    this.#queue.push(record);
+    if (this.#queue.length >= this.#maxBatch) this.#kick();
+  }
+
+  /** Starts a send of what is queued if none is in flight (the thread calls it after each burst). */
+  maybeSend(): void {
+    this.#kick();
+  }
+
+  /** Records queued and not yet acknowledged (queued + in flight is not tracked separately). */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** False when the queue is over its limit: the thread should `await waitForRoom()` before processing more. */
+  hasRoom(): boolean {
+    return this.#queue.length < this.#maxQueued;
+  }
+
+  async waitForRoom(): Promise<void> {
+    while (!this.hasRoom() && this.#error === undefined) {
+      this.#kick();
+      await this.#inFlight;
+    }
+    this.checkError();
+  }
+
+  /** Sends everything queued and waits for the broker's acknowledgements. */
+  async flush(): Promise<void> {
+    while ((this.#queue.length > 0 || this.#inFlight !== undefined) && this.#error === undefined) {
+      this.#kick();
+      await this.#inFlight;
+    }
+    this.checkError();
+  }
+
+  /** Throws the first send error, if one happened. */
+  checkError(): void {
+    if (this.#error !== undefined) throw this.#error;
+  }
+
+  /** Drops what is queued and waits for the send in flight (its outcome no longer matters). */
+  async abandon(): Promise<void> {
+    this.#queue = [];
+    await this.#inFlight;
+  }
+
+  #kick(): void {
+    if (this.#inFlight !== undefined || this.#queue.length === 0 || this.#error !== undefined) return;
+    const batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
+    this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
+    this.#inFlight = this.#producer.send(batch).then(
+      () => {
+        this.#inFlight = undefined;
+        this.#onAcknowledged?.(batch.length);
+        // Pipelining: whatever queued up during the round trip goes out at once.
+        this.#kick();
+      },
+      (e: unknown) => {
+        this.#inFlight = undefined;
+        const first = batch[0];
+        this.#error = new StreamsException(
+          `Error sending ${batch.length} record(s)${first ? ` (first to topic ${first.topic})` : ''}: ${e instanceof Error ? e.message : String(e)}`,
+          'PROCESSING',
+          { cause: e },
+        );
+      },
+    );
+  }
+}

@@ -1,0 +1,389 @@
+import type { Logger } from 'pino';
+import type { ResolvedStreamsConfig } from '../config.js';
+import { StreamsException, TaskMigratedException } from '../errors.js';
+import type {
+  AssignmentContext,
+  FetchedBatch,
+  GroupConsumer,
+  KafkaClient,
+  KafkaProducer,
+  TopicPartition,
+} from '../kafka/port.js';
+import type { TopologyMetadata } from '../topology/topology-metadata.js';
+import { AssignorError, decodeAssignmentInfo, type AssignmentInfo } from './assignment-info.js';
+import { IdleSignal, yieldToEventLoop } from './idle-signal.js';
+import { Mutex } from './mutex.js';
+import { subtopologyBySourceTopic, tasksOfPartitions } from './partition-grouper.js';
+import { RecordCollectorImpl } from './record-collector-impl.js';
+import { StreamsPartitionAssignor } from './streams-partition-assignor.js';
+import type { StreamsMetrics, ThreadMetrics } from './streams-metrics.js';
+import type { StreamTask, TaskEnvironment, TaskId } from './task.js';
+import { TaskManager } from './thread-task-manager.js';
+import type { PartitionCounts } from './topic-preparation.js';
+
+/** Kafka Streams' `StreamThread.State`. */
+export type StreamThreadState =
+  | 'CREATED'
+  | 'STARTING'
+  | 'PARTITIONS_REVOKED'
+  | 'PARTITIONS_ASSIGNED'
+  | 'RUNNING'
+  | 'PENDING_SHUTDOWN'
+  | 'DEAD';
+
+/** What the client learns from its threads. */
+export interface StreamThreadListener {
+  onStateChange(thread: StreamThread, newState: StreamThreadState, oldState: StreamThreadState): void;
+  /** Every assignment, with the leader's userData decoded (undefined when none reached us). */
+  onAssignment(thread: StreamThread, info: AssignmentInfo | undefined, context: AssignmentContext): void;
+  /** The leader answered with SHUTDOWN_REQUESTED: some client asked the whole application to stop. */
+  onShutdownRequested(thread: StreamThread): void;
+  /**
+   * The thread died of `error`; its tasks are closed (as lost). Answer 'release' to let it leave
+   * the group and close its clients now, or 'linger' to keep its consumer in the group, holding
+   * its partitions without processing them, until `shutdown()` (so they do not move to another
+   * instance while the application is being shut down).
+   */
+  onDied(thread: StreamThread, error: Error): 'release' | 'linger';
+}
+
+export interface StreamThreadOptions {
+  readonly name: string;
+  readonly client: KafkaClient;
+  readonly config: ResolvedStreamsConfig;
+  readonly metadata: TopologyMetadata;
+  readonly partitionCounts: PartitionCounts;
+  readonly processId: string;
+  readonly createTask: (id: TaskId, partitions: readonly TopicPartition[], env: TaskEnvironment) => StreamTask;
+  readonly metrics: StreamsMetrics;
+  readonly shutdownRequested: () => boolean;
+  readonly listener: StreamThreadListener;
+  readonly log: Logger;
+}
+
+/** Records one task processes before the loop moves to the next task (fairness across partitions). */
+const RECORDS_PER_TASK_TURN = 200;
+/** How long one loop iteration may process before it yields to the event loop (ms). */
+const ITERATION_BUDGET_MS = 15;
+/** Longest idle sleep: bounds wall-clock punctuation latency and commit timing when nothing arrives. */
+const IDLE_POLL_MS = 100;
+
+/**
+ * One consumer in the application's group with its tasks (Kafka Streams' `StreamThread`). Node has
+ * one event loop, so N "threads" are N group members multiplexed on it: each fetches, processes,
+ * produces and commits on its own, and I/O of one overlaps processing of another.
+ *
+ * Rebalances (eager, as with kafkajs): revocation commits and closes all tasks; assignment creates
+ * and initializes the new ones. A mutex keeps those callbacks and the processing loop apart.
+ */
+export class StreamThread {
+  readonly name: string;
+  readonly #o: StreamThreadOptions;
+  readonly #log: Logger;
+  readonly #metrics: ThreadMetrics;
+  readonly #mutex = new Mutex();
+  readonly #idle = new IdleSignal();
+  readonly #subtopologyOf: Map<string, number>;
+  #state: StreamThreadState = 'CREATED';
+  #consumer: GroupConsumer | undefined;
+  #producer: KafkaProducer | undefined;
+  #collector: RecordCollectorImpl | undefined;
+  #tasks: TaskManager | undefined;
+  #stopping = false;
+  #loopDone: Promise<void> = Promise.resolve();
+  #lastCommitMs = Date.now();
+  #dying: Promise<void> | undefined;
+  #lingering = false;
+
+  constructor(options: StreamThreadOptions) {
+    this.name = options.name;
+    this.#o = options;
+    this.#log = options.log.child({ thread: options.name });
+    this.#metrics = options.metrics.thread(options.name);
+    this.#subtopologyOf = subtopologyBySourceTopic(options.metadata.subtopologies);
+  }
+
+  state(): StreamThreadState {
+    return this.#state;
+  }
+
+  isAlive(): boolean {
+    return this.#state !== 'DEAD' && this.#state !== 'PENDING_SHUTDOWN';
+  }
+
+  /** Active task ids this thread holds now. */
+  activeTaskIds(): TaskId[] {
+    return this.#tasks === undefined ? [] : [...this.#tasks.tasks()].map((t) => t.id);
+  }
+
+  /**
+   * Connects producer and consumer, joins the group and starts the processing loop. Returns at
+   * once; a failure to start is reported like any other death (`onDied`).
+   */
+  start(): void {
+    this.#setState('STARTING');
+    this.#startAsync().catch((e: unknown) => this.#fail(e));
+  }
+
+  async #startAsync(): Promise<void> {
+    const { client, config, metadata } = this.#o;
+    const producer = client.producer({ idempotent: true });
+    this.#producer = producer;
+    const collector = new RecordCollectorImpl(producer, { onAcknowledged: (n) => this.#metrics.recordSent(n) });
+    this.#collector = collector;
+    const assignor = new StreamsPartitionAssignor({
+      processId: this.#o.processId,
+      endpoint: config.applicationServer,
+      subtopologies: metadata.subtopologies,
+      ownedActiveTasks: () => this.#tasks?.ownedActiveTaskIds() ?? [],
+      shutdownRequested: this.#o.shutdownRequested,
+      log: this.#log,
+    });
+    const consumer = client.consumer({
+      groupId: config.applicationId,
+      clientId: `${this.name}-consumer`,
+      readCommitted: config.processingGuarantee === 'exactly_once_v2',
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      assignor,
+      autoOffsetReset: 'earliest',
+    });
+    this.#consumer = consumer;
+    const env: TaskEnvironment = {
+      config,
+      collector,
+      clock: Date.now,
+      partitionsFor: (topic) => this.#o.partitionCounts.get(topic),
+      metrics: this.#o.metrics.taskSink(this.name),
+    };
+    this.#tasks = new TaskManager({
+      createTask: (id, partitions) => this.#o.createTask(id, partitions, env),
+      consumer,
+      collector,
+      metrics: this.#metrics,
+      log: this.#log,
+      maxBufferedPerPartition: config.bufferedRecordsPerPartition,
+    });
+
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe([...new Set(metadata.subtopologies.flatMap((s) => s.sourceTopics))]);
+    if (this.#stopping) return;
+    await consumer.run({
+      onPartitionsRevoked: (partitions) => this.#onRevoked(partitions),
+      onPartitionsAssigned: (partitions, context) => this.#onAssigned(partitions, context),
+      onBatch: async (batch) => this.#onBatch(batch),
+      onError: (error) => this.#fail(error),
+    });
+    this.#loopDone = this.#loop();
+  }
+
+  /**
+   * Graceful stop: finishes the current iteration, commits, closes tasks, leaves the group.
+   * Safe to call more than once and after the thread died.
+   */
+  async shutdown(): Promise<void> {
+    if (this.#dying !== undefined) {
+      await this.#dying;
+      if (this.#lingering) {
+        this.#lingering = false;
+        await this.#release();
+      }
+      return;
+    }
+    if (this.#state === 'DEAD') return;
+    this.#stopping = true;
+    this.#setState('PENDING_SHUTDOWN');
+    this.#idle.notify();
+    this.#dying = (async () => {
+      await this.#loopDone;
+      const tasks = this.#tasks;
+      if (tasks !== undefined) {
+        await this.#mutex.run(async () => {
+          let clean = true;
+          try {
+            await tasks.commit();
+          } catch (e) {
+            clean = false;
+            if (e instanceof TaskMigratedException) this.#log.warn({ err: e.message }, 'final commit refused by the group; closing tasks as lost');
+            else this.#log.error({ err: e }, 'final commit failed; closing tasks as lost');
+          }
+          await tasks.closeAll(clean).catch((e: unknown) => this.#log.error({ err: e }, 'error closing tasks'));
+        });
+      }
+      await this.#release();
+      this.#setState('DEAD');
+    })();
+    return this.#dying;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Consumer callbacks
+
+  async #onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
+    await this.#mutex.run(async () => {
+      if (this.isAlive()) this.#setState('PARTITIONS_REVOKED');
+      try {
+        await this.#tasks?.handleRevocation();
+      } catch (e) {
+        this.#fail(e);
+      }
+      this.#log.info({ partitions: partitions.length }, 'partitions revoked');
+    });
+  }
+
+  async #onAssigned(partitions: readonly TopicPartition[], context: AssignmentContext): Promise<void> {
+    await this.#mutex.run(async () => {
+      let info: AssignmentInfo | undefined;
+      try {
+        info = decodeAssignmentInfo(context.userData);
+      } catch (e) {
+        this.#log.warn({ err: e }, 'unreadable assignment userData; building tasks from the partitions alone');
+      }
+      // A lingering (dead) thread still hears the group: that is how it learns of a shutdown.
+      if (info?.errorCode === AssignorError.SHUTDOWN_REQUESTED) {
+        this.#log.warn({ generation: context.generationId }, 'the group leader says the application is shutting down');
+        this.#o.listener.onShutdownRequested(this);
+        return;
+      }
+      if (!this.isAlive()) return;
+      this.#setState('PARTITIONS_ASSIGNED');
+      this.#o.listener.onAssignment(this, info, context);
+      if (info?.errorCode === AssignorError.INCOMPLETE_SOURCE_TOPIC_METADATA) {
+        this.#fail(new StreamsException('The group leader could not find every source topic of the topology (deleted while running?); see its log', 'MISSING_SOURCE_TOPIC'));
+        return;
+      }
+      try {
+        await this.#tasks?.handleAssignment(tasksOfPartitions(partitions, this.#subtopologyOf));
+      } catch (e) {
+        this.#fail(e);
+        return;
+      }
+      this.#lastCommitMs = Date.now();
+      this.#log.info({ generation: context.generationId, leader: context.isLeader, partitions: partitions.length }, 'partitions assigned');
+      this.#setState('RUNNING');
+    });
+    this.#idle.notify();
+  }
+
+  #onBatch(batch: FetchedBatch): void {
+    if (batch.records.length === 0) return;
+    if (this.#tasks?.addRecords(batch, batch.records) === false) {
+      // Not ours (any more): dropping is safe, nothing of it was processed or committed.
+      this.#log.debug({ topic: batch.topic, partition: batch.partition }, 'records for a partition without a task dropped');
+      return;
+    }
+    this.#idle.notify();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Processing loop
+
+  async #loop(): Promise<void> {
+    try {
+      while (!this.#stopping) {
+        const processed = await this.#mutex.run(() => this.#iteration());
+        if (this.#stopping) break;
+        if (processed > 0) await yieldToEventLoop();
+        else await this.#idle.wait(Math.max(1, Math.min(IDLE_POLL_MS, this.#lastCommitMs + this.#o.config.commitIntervalMs - Date.now())));
+      }
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  /** One pass: process in task turns until idle or out of budget, punctuate, maybe commit. */
+  async #iteration(): Promise<number> {
+    const tasks = this.#tasks;
+    const collector = this.#collector;
+    if (tasks === undefined || collector === undefined || this.#state !== 'RUNNING') return 0;
+    collector.checkError();
+    const now = Date.now();
+    const deadline = performance.now() + ITERATION_BUDGET_MS;
+    let processed = 0;
+    let punctuated = 0;
+    for (let progress = tasks.size > 0; progress && performance.now() < deadline; ) {
+      progress = false;
+      for (const task of tasks.tasks()) {
+        let n = 0;
+        while (n < RECORDS_PER_TASK_TURN && (await task.process(now))) n++;
+        if (n > 0) {
+          progress = true;
+          processed += n;
+          if (await task.maybePunctuateStreamTime()) punctuated++;
+        }
+      }
+      collector.maybeSend();
+      if (!collector.hasRoom()) await collector.waitForRoom();
+    }
+    for (const task of tasks.tasks()) if (await task.maybePunctuateSystemTime(now)) punctuated++;
+    collector.maybeSend();
+    if (processed > 0) this.#metrics.recordProcessed(processed);
+    if (punctuated > 0) this.#metrics.recordPunctuation(punctuated);
+    tasks.resumeDrained();
+    if (now - this.#lastCommitMs >= this.#o.config.commitIntervalMs || tasks.commitRequested()) await this.#commit(now);
+    return processed + punctuated;
+  }
+
+  async #commit(now: number): Promise<void> {
+    const tasks = this.#tasks;
+    if (tasks === undefined) return;
+    try {
+      const committed = await tasks.commit();
+      if (committed > 0) this.#log.debug({ partitions: committed }, 'committed');
+    } catch (e) {
+      if (!(e instanceof TaskMigratedException)) throw e;
+      // The group moved on: our tasks may already belong to someone else. Close them without
+      // committing; the consumer rejoins and the new assignment brings fresh tasks.
+      this.#log.warn({ err: e.message }, 'commit refused by the group; closing tasks as lost');
+      await tasks.closeAll(false);
+    }
+    this.#lastCommitMs = now;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Failure and release
+
+  /** The thread dies: tasks are closed as lost (no commit), clients released, the client told. */
+  #fail(error: unknown): void {
+    if (this.#dying !== undefined) return;
+    const err = error instanceof Error ? error : new StreamsException(String(error));
+    this.#stopping = true;
+    this.#idle.notify();
+    this.#log.error({ err }, 'stream thread failed');
+    this.#dying = (async () => {
+      // Leave the consumer callback or loop iteration that reported the error before releasing
+      // the consumer: disconnecting from inside its own callback would wait for itself.
+      await yieldToEventLoop();
+      await this.#loopDone.catch(() => undefined);
+      await this.#mutex.run(async () => {
+        await this.#tasks?.closeAll(false).catch((e: unknown) => this.#log.error({ err: e }, 'error closing tasks of a failed thread'));
+      });
+      this.#setState('DEAD');
+      if (this.#o.listener.onDied(this, err) === 'linger') this.#lingering = true;
+      else await this.#release();
+    })();
+  }
+
+  async #release(): Promise<void> {
+    try {
+      await this.#consumer?.disconnect();
+    } catch (e) {
+      this.#log.warn({ err: e }, 'error leaving the group');
+    }
+    try {
+      await this.#collector?.abandon();
+      await this.#producer?.disconnect();
+    } catch (e) {
+      this.#log.warn({ err: e }, 'error closing the producer');
+    }
+  }
+
+  #setState(next: StreamThreadState): void {
+    const old = this.#state;
+    if (old === next || old === 'DEAD') return;
+    if (old === 'PENDING_SHUTDOWN' && next !== 'DEAD') return;
+    this.#state = next;
+    this.#o.listener.onStateChange(this, next, old);
+  }
+}

@@ -1,0 +1,106 @@
+import type { TaskId, TaskMetricsSink } from './task.js';
+
+/** One metric reading, named as Kafka Streams names it (group + name + tags). */
+export interface MetricValue {
+  readonly group: 'stream-thread-metrics' | 'stream-task-metrics';
+  readonly name: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+type TaskCounter = Parameters<TaskMetricsSink['increment']>[0];
+
+interface ThreadCounters {
+  process: number;
+  commits: number;
+  commitLatencyTotalMs: number;
+  commitLatencyMaxMs: number;
+  punctuations: number;
+  recordsSent: number;
+  tasksCreated: number;
+  tasksClosed: number;
+}
+
+/** Per-thread view: what the stream thread counts about itself. */
+export interface ThreadMetrics {
+  recordProcessed(n: number): void;
+  recordCommit(latencyMs: number): void;
+  recordPunctuation(n: number): void;
+  recordSent(n: number): void;
+  recordTaskCreated(n: number): void;
+  recordTaskClosed(n: number): void;
+}
+
+/**
+ * Plain in-memory counters per thread and per task, read with `KafkaStreams.metrics()`.
+ * A Prometheus export reads the same snapshot later.
+ */
+export class StreamsMetrics {
+  readonly #tasks = new Map<string, { threadId: string; taskId: TaskId; counters: Map<TaskCounter, number> }>();
+  readonly #threads = new Map<string, ThreadCounters>();
+
+  /** The sink a thread hands to its tasks: counters tagged with thread and task id. */
+  taskSink(threadId: string): TaskMetricsSink {
+    return {
+      increment: (name, taskId, by = 1) => {
+        const key = `${threadId}\u0000${taskId}`;
+        let entry = this.#tasks.get(key);
+        if (entry === undefined) {
+          entry = { threadId, taskId, counters: new Map() };
+          this.#tasks.set(key, entry);
+        }
+        entry.counters.set(name, (entry.counters.get(name) ?? 0) + by);
+      },
+    };
+  }
+
+  thread(threadId: string): ThreadMetrics {
+    let c = this.#threads.get(threadId);
+    if (c === undefined) {
+      c = { process: 0, commits: 0, commitLatencyTotalMs: 0, commitLatencyMaxMs: 0, punctuations: 0, recordsSent: 0, tasksCreated: 0, tasksClosed: 0 };
+      this.#threads.set(threadId, c);
+    }
+    const counters = c;
+    return {
+      recordProcessed: (n) => { counters.process += n; },
+      recordCommit: (latencyMs) => {
+        counters.commits++;
+        counters.commitLatencyTotalMs += latencyMs;
+        counters.commitLatencyMaxMs = Math.max(counters.commitLatencyMaxMs, latencyMs);
+      },
+      recordPunctuation: (n) => { counters.punctuations += n; },
+      recordSent: (n) => { counters.recordsSent += n; },
+      recordTaskCreated: (n) => { counters.tasksCreated += n; },
+      recordTaskClosed: (n) => { counters.tasksClosed += n; },
+    };
+  }
+
+  /** Every counter now; task counters end in `-total` as Kafka Streams' sensors do. */
+  snapshot(): MetricValue[] {
+    const out: MetricValue[] = [];
+    for (const [threadId, c] of this.#threads) {
+      const tags = { 'thread-id': threadId };
+      const add = (name: string, value: number): void => { out.push({ group: 'stream-thread-metrics', name, tags, value }); };
+      add('process-total', c.process);
+      add('commit-total', c.commits);
+      add('commit-latency-avg', c.commits === 0 ? 0 : c.commitLatencyTotalMs / c.commits);
+      add('commit-latency-max', c.commitLatencyMaxMs);
+      add('punctuate-total', c.punctuations);
+      add('records-sent-total', c.recordsSent);
+      add('task-created-total', c.tasksCreated);
+      add('task-closed-total', c.tasksClosed);
+    }
+    for (const { threadId, taskId, counters } of this.#tasks.values()) {
+      const tags = { 'thread-id': threadId, 'task-id': taskId };
+      for (const [name, value] of counters) out.push({ group: 'stream-task-metrics', name: `${name}-total`, tags, value });
+    }
+    return out;
+  }
+}
+
+/** Sums one metric over all tags, e.g. `total(metrics, 'stream-task-metrics', 'skipped-records-total')`. */
+export function sumMetric(metrics: readonly MetricValue[], group: MetricValue['group'], name: string): number {
+  let sum = 0;
+  for (const m of metrics) if (m.group === group && m.name === name) sum += m.value;
+  return sum;
+}

@@ -1,0 +1,111 @@
+import type { Logger } from 'pino';
+import type { MemberAssignment, MemberSubscription, PartitionAssignor, TopicPartition } from '../kafka/port.js';
+import type { SubtopologyMetadata } from '../topology/topology-metadata.js';
+import { AssignorError, encodeAssignmentInfo, type AssignorErrorCode, type HostAssignment } from './assignment-info.js';
+import { groupPartitionsIntoTasks } from './partition-grouper.js';
+import { assignActiveTasks, type ClientState } from './sticky-task-assignment.js';
+import { decodeSubscriptionInfo, encodeSubscriptionInfo, SUBSCRIPTION_VERSION, type SubscriptionInfo } from './subscription-info.js';
+import type { TaskId } from './task.js';
+
+/** What a stream thread's assignor reads about its own client at each join. */
+export interface AssignorContext {
+  readonly processId: string;
+  readonly endpoint: string | undefined;
+  readonly subtopologies: readonly SubtopologyMetadata[];
+  /** Active tasks this consumer holds, or held until the revocation before this join. */
+  readonly ownedActiveTasks: () => readonly TaskId[];
+  /** True once the client asked the whole application to shut down. */
+  readonly shutdownRequested: () => boolean;
+  readonly log: Logger;
+}
+
+/**
+ * The group protocol `stream`, as Kafka Streams' `StreamsPartitionAssignor`: members send their
+ * process id, endpoint and current tasks; the leader turns partitions into tasks (one per
+ * sub-topology per partition number, so co-partitioned partitions stay together), balances them
+ * over clients then threads, keeps tasks where they were, and tells every member its tasks plus
+ * the whole endpoint → partitions map.
+ */
+export class StreamsPartitionAssignor implements PartitionAssignor {
+  readonly name = 'stream';
+  readonly version = SUBSCRIPTION_VERSION;
+  readonly #ctx: AssignorContext;
+
+  constructor(ctx: AssignorContext) {
+    this.#ctx = ctx;
+  }
+
+  subscriptionUserData(_topics: readonly string[]): Buffer {
+    return encodeSubscriptionInfo({
+      processId: this.#ctx.processId,
+      endpoint: this.#ctx.endpoint,
+      activeTasks: this.#ctx.ownedActiveTasks(),
+      standbyTasks: [],
+      shutdownRequested: this.#ctx.shutdownRequested(),
+    });
+  }
+
+  async assign(members: readonly MemberSubscription[], partitionsPerTopic: ReadonlyMap<string, number>): Promise<Map<string, MemberAssignment>> {
+    const subscriptions = new Map<string, SubscriptionInfo>();
+    for (const m of members) {
+      try {
+        subscriptions.set(m.memberId, decodeSubscriptionInfo(m.userData));
+      } catch (e) {
+        // A member we cannot read still gets work: it is treated as a client of its own.
+        this.#ctx.log.warn({ memberId: m.memberId, err: e }, 'unreadable subscription userData; treating the member as its own client');
+        subscriptions.set(m.memberId, { version: 1, processId: `unknown-${m.memberId}`, activeTasks: [], standbyTasks: [], shutdownRequested: false });
+      }
+    }
+    const version = Math.min(SUBSCRIPTION_VERSION, ...[...subscriptions.values()].map((s) => s.version));
+
+    const requesters = [...subscriptions].filter(([, s]) => s.shutdownRequested).map(([id]) => id);
+    if (requesters.length > 0) {
+      this.#ctx.log.error({ requesters }, 'a member requested the application to shut down; telling every member');
+      return this.#everyone(members, AssignorError.SHUTDOWN_REQUESTED, version);
+    }
+
+    const { tasks, missingTopics } = groupPartitionsIntoTasks(this.#ctx.subtopologies, partitionsPerTopic);
+    if (missingTopics.length > 0) {
+      this.#ctx.log.error({ missingTopics }, 'source topics missing from the group metadata; assigning nothing');
+      return this.#everyone(members, AssignorError.INCOMPLETE_SOURCE_TOPIC_METADATA, version);
+    }
+
+    const clients = new Map<string, { consumers: { memberId: string; previousActiveTasks: readonly TaskId[] }[]; endpoint?: string }>();
+    for (const [memberId, s] of subscriptions) {
+      const client = clients.get(s.processId) ?? { consumers: [] };
+      client.consumers.push({ memberId, previousActiveTasks: s.activeTasks });
+      if (s.endpoint !== undefined) client.endpoint = s.endpoint;
+      clients.set(s.processId, client);
+    }
+    const clientStates: ClientState[] = [...clients].map(([processId, c]) => ({ processId, consumers: c.consumers }));
+    const byMember = assignActiveTasks([...tasks.keys()], clientStates);
+
+    const hosts: HostAssignment[] = [];
+    for (const [processId, c] of clients) {
+      if (c.endpoint === undefined) continue;
+      const active = c.consumers.flatMap((m) => (byMember.get(m.memberId) ?? []).flatMap((t) => tasks.get(t) ?? []));
+      hosts.push({ endpoint: c.endpoint, processId, active, standby: [] });
+    }
+    hosts.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+
+    const out = new Map<string, MemberAssignment>();
+    for (const m of members) {
+      const own = byMember.get(m.memberId) ?? [];
+      const activeTasks = new Map<TaskId, readonly TopicPartition[]>(own.map((t) => [t, tasks.get(t) ?? []]));
+      out.set(m.memberId, {
+        partitions: [...activeTasks.values()].flat(),
+        userData: encodeAssignmentInfo({ errorCode: AssignorError.NONE, activeTasks, standbyTasks: new Map(), hosts }, version),
+      });
+    }
+    this.#ctx.log.info(
+      { members: members.length, clients: clients.size, tasks: tasks.size, assignment: Object.fromEntries([...byMember].map(([m, t]) => [m, t.join(',')])) },
+      'computed task assignment',
+    );
+    return out;
+  }
+
+  #everyone(members: readonly MemberSubscription[], errorCode: AssignorErrorCode, version: number): Map<string, MemberAssignment> {
+    const userData = encodeAssignmentInfo({ errorCode, activeTasks: new Map(), standbyTasks: new Map(), hosts: [] }, version);
+    return new Map(members.map((m) => [m.memberId, { partitions: [], userData }]));
+  }
+}

@@ -1,0 +1,180 @@
+import type { Logger } from 'pino';
+import { TaskMigratedException } from '../errors.js';
+import type { ConsumedRecord, GroupConsumer, TopicPartition, TopicPartitionOffset } from '../kafka/port.js';
+import { isRebalanceError } from './kafka-errors.js';
+import type { RecordCollectorImpl } from './record-collector-impl.js';
+import type { ThreadMetrics } from './streams-metrics.js';
+import type { StreamTask, TaskId } from './task.js';
+
+/** Creates (does not initialize) the task for a task id and its partitions. */
+export type TaskFactory = (id: TaskId, partitions: readonly TopicPartition[]) => StreamTask;
+
+export interface TaskManagerOptions {
+  readonly createTask: TaskFactory;
+  readonly consumer: Pick<GroupConsumer, 'pause' | 'resume' | 'commitOffsets'>;
+  readonly collector: RecordCollectorImpl;
+  readonly metrics: ThreadMetrics;
+  readonly log: Logger;
+  /** `buffered.records.per.partition`: above it a partition is paused until it drains. */
+  readonly maxBufferedPerPartition: number;
+}
+
+const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
+
+/**
+ * The active tasks of one stream thread (Kafka Streams' `TaskManager`, active tasks only for now):
+ * creates them on assignment, feeds them fetched records with per-partition backpressure, commits
+ * them (outputs acknowledged before offsets), and closes them on revocation or shutdown.
+ */
+export class TaskManager {
+  readonly #o: TaskManagerOptions;
+  readonly #tasks = new Map<TaskId, StreamTask>();
+  readonly #byPartition = new Map<string, StreamTask>();
+  readonly #paused = new Map<string, TopicPartition>();
+  /** Tasks held until the last revocation: reported in the next subscription so the leader can be sticky. */
+  #previouslyOwned: TaskId[] = [];
+
+  constructor(options: TaskManagerOptions) {
+    this.#o = options;
+  }
+
+  get size(): number {
+    return this.#tasks.size;
+  }
+
+  tasks(): IterableIterator<StreamTask> {
+    return this.#tasks.values();
+  }
+
+  /** The tasks to report as held in a subscription: the current ones, or those just revoked. */
+  ownedActiveTaskIds(): TaskId[] {
+    return this.#tasks.size > 0 ? [...this.#tasks.keys()] : [...this.#previouslyOwned];
+  }
+
+  /**
+   * Creates and initializes the assigned tasks. Any task still open here missed its revocation
+   * (an adapter that could not announce the rebalance): it is committed if the group still lets
+   * us, and closed, so every new task starts from the committed offsets the consumer reads from.
+   */
+  async handleAssignment(assigned: ReadonlyMap<TaskId, readonly TopicPartition[]>): Promise<void> {
+    if (this.#tasks.size > 0) {
+      this.#o.log.warn({ tasks: [...this.#tasks.keys()] }, 'assignment arrived while tasks were open; closing them first');
+      await this.handleRevocation();
+    }
+    const created: StreamTask[] = [];
+    try {
+      for (const [id, partitions] of assigned) {
+        const task = this.#o.createTask(id, partitions);
+        created.push(task);
+        await task.initialize();
+        this.#tasks.set(id, task);
+        for (const tp of task.partitions) this.#byPartition.set(key(tp), task);
+      }
+    } catch (e) {
+      for (const task of created) if (!this.#tasks.has(task.id)) await task.close(false).catch(() => undefined);
+      throw e;
+    }
+    this.#previouslyOwned = [];
+    this.#o.metrics.recordTaskCreated(created.length);
+    this.#o.log.info({ tasks: [...assigned.keys()] }, 'tasks assigned');
+  }
+
+  /** Commits and closes every task (eager rebalancing revokes all). A failed commit closes them as lost. */
+  async handleRevocation(): Promise<void> {
+    if (this.#tasks.size === 0) return;
+    const ids = [...this.#tasks.keys()];
+    let clean = true;
+    try {
+      await this.commit();
+    } catch (e) {
+      if (!(e instanceof TaskMigratedException)) throw e;
+      this.#o.log.warn({ err: e.message, tasks: ids }, 'commit on revocation refused by the group; closing tasks as lost (their records since the last commit will be reprocessed)');
+      clean = false;
+    }
+    await this.closeAll(clean);
+    this.#previouslyOwned = ids;
+  }
+
+  /** Hands fetched records to their task; pauses the partition when its buffer is over the limit. Returns false when no task owns it. */
+  addRecords(tp: TopicPartition, records: readonly ConsumedRecord[]): boolean {
+    const task = this.#byPartition.get(key(tp));
+    if (task === undefined) return false;
+    task.addRecords(tp, records);
+    if (task.bufferedCount(tp) > this.#o.maxBufferedPerPartition && !this.#paused.has(key(tp))) {
+      this.#paused.set(key(tp), { topic: tp.topic, partition: tp.partition });
+      this.#o.consumer.pause([tp]);
+    }
+    return true;
+  }
+
+  /** Resumes paused partitions whose buffers drained back under the limit. */
+  resumeDrained(): void {
+    if (this.#paused.size === 0) return;
+    const resume: TopicPartition[] = [];
+    for (const [k, tp] of this.#paused) {
+      const task = this.#byPartition.get(k);
+      if (task === undefined || task.bufferedCount(tp) <= this.#o.maxBufferedPerPartition) {
+        resume.push(tp);
+        this.#paused.delete(k);
+      }
+    }
+    if (resume.length > 0) this.#o.consumer.resume(resume);
+  }
+
+  commitRequested(): boolean {
+    for (const task of this.#tasks.values()) if (task.commitRequested()) return true;
+    return false;
+  }
+
+  /**
+   * At-least-once commit: every task hands its pending output to the collector and names its
+   * progress, the collector's records are acknowledged by the broker, and only then the offsets
+   * are committed. Throws `TaskMigratedException` when the group refused the commit (rebalanced).
+   * Returns the number of partitions committed.
+   */
+  async commit(): Promise<number> {
+    if (this.#tasks.size === 0) return 0;
+    const started = performance.now();
+    const offsets: TopicPartitionOffset[] = [];
+    for (const task of this.#tasks.values()) offsets.push(...(await task.prepareCommit()));
+    await this.#o.collector.flush();
+    if (offsets.length > 0) {
+      try {
+        await this.#o.consumer.commitOffsets(offsets);
+      } catch (e) {
+        if (isRebalanceError(e)) throw new TaskMigratedException(`Offset commit refused because the group rebalanced: ${(e as Error).message}`, { cause: e });
+        throw e;
+      }
+    }
+    for (const task of this.#tasks.values()) await task.postCommit();
+    this.#o.metrics.recordCommit(performance.now() - started);
+    return offsets.length;
+  }
+
+  /**
+   * Closes every task. Clean: processors' close() runs and state is flushed (after a commit).
+   * Dirty (lost): nothing more is flushed or sent; unsent output is dropped, and since its offsets
+   * were never committed the records are reprocessed by the next owner.
+   */
+  async closeAll(clean: boolean): Promise<void> {
+    const tasks = [...this.#tasks.values()];
+    this.#tasks.clear();
+    this.#byPartition.clear();
+    if (this.#paused.size > 0) {
+      this.#o.consumer.resume([...this.#paused.values()]);
+      this.#paused.clear();
+    }
+    if (!clean) await this.#o.collector.abandon();
+    let firstError: unknown;
+    for (const task of tasks) {
+      try {
+        await task.close(clean);
+      } catch (e) {
+        firstError ??= e;
+        this.#o.log.error({ task: task.id, err: e }, 'error closing task');
+      }
+    }
+    if (tasks.length > 0) this.#o.metrics.recordTaskClosed(tasks.length);
+    if (firstError !== undefined && clean) throw firstError;
+  }
+}

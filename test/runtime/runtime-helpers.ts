@@ -1,0 +1,132 @@
+/** Helpers of the runtime's tests: a filter topology, producing, reading a whole topic, waiting. */
+import { randomUUID } from 'node:crypto';
+import type { StreamsConfigInput } from '../../src/config.js';
+import type { ConsumedRecord, KafkaAdmin, KafkaClient, ProducerRecord } from '../../src/kafka/port.js';
+import type { Processor } from '../../src/processor/processor.js';
+import type { ProcessorContext } from '../../src/processor/processor-context.js';
+import type { Record } from '../../src/processor/record.js';
+import type { KafkaStreams } from '../../src/runtime/kafka-streams.js';
+import type { KafkaStreamsState } from '../../src/runtime/streams-state.js';
+import { Serdes } from '../../src/serde/serdes.js';
+import { Topology } from '../../src/topology/topology.js';
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Polls `check` until it is true; fails naming `what` after `timeoutMs`. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Keeps values longer than 5 characters (the seed's filter), optionally calling `hook` first. */
+export class LongValueFilter implements Processor<string, string, string, string> {
+  #ctx!: ProcessorContext<string, string>;
+  constructor(private readonly hook?: (record: Record<string, string>, ctx: ProcessorContext<string, string>) => void) {}
+  init(ctx: ProcessorContext<string, string>): void {
+    this.#ctx = ctx;
+  }
+  process(record: Record<string, string>): void {
+    this.hook?.(record, this.#ctx);
+    if (record.value.length > 5) this.#ctx.forward(record);
+  }
+}
+
+/** source(input) → filter(value.length > 5) → sink(output), string serdes. */
+export function filterTopology(input: string, output: string, hook?: (record: Record<string, string>, ctx: ProcessorContext<string, string>) => void): Topology {
+  return new Topology()
+    .addSource('Source', input, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
+    .addProcessor('Filter', () => new LongValueFilter(hook), 'Source')
+    .addSink('Sink', output, { keySerde: Serdes.String(), valueSerde: Serdes.String() }, 'Filter');
+}
+
+export function streamsConfig(bootstrapServers: string, applicationId: string, overrides: Partial<StreamsConfigInput> = {}): StreamsConfigInput {
+  return {
+    'application.id': applicationId,
+    'bootstrap.servers': bootstrapServers,
+    'commit.interval.ms': 100,
+    'session.timeout.ms': 10_000,
+    'heartbeat.interval.ms': 500,
+    ...overrides,
+  };
+}
+
+/** `count` records key-i / value-i, where every other value is long enough to pass the filter. */
+export function filterInput(topic: string, count: number, from = 0): ProducerRecord[] {
+  return Array.from({ length: count }, (_, n) => {
+    const i = from + n;
+    return { topic, key: Buffer.from(`key-${i}`), value: Buffer.from(i % 2 === 0 ? `long-value-${i}` : `v${i % 1000}`) };
+  });
+}
+
+export function expectedFilterOutput(count: number, from = 0): string[] {
+  const out: string[] = [];
+  for (let i = from; i < from + count; i++) if (i % 2 === 0) out.push(`long-value-${i}`);
+  return out;
+}
+
+export async function produce(client: KafkaClient, records: readonly ProducerRecord[], batch = 5_000): Promise<void> {
+  const producer = client.producer({ idempotent: true });
+  await producer.connect();
+  try {
+    for (let i = 0; i < records.length; i += batch) await producer.send(records.slice(i, i + batch));
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Every record of `topic` up to its current end, read outside any group. */
+export async function readAll(client: KafkaClient, admin: KafkaAdmin, topic: string): Promise<ConsumedRecord[]> {
+  const offsets = await admin.listOffsets(topic);
+  const remaining = new Map(offsets.filter((o) => o.latest > o.earliest).map((o) => [o.partition, o.latest]));
+  const out: ConsumedRecord[] = [];
+  if (remaining.size === 0) return out;
+  const reader = client.reader({ readCommitted: false });
+  try {
+    await reader.assign(offsets.map((o) => ({ topic, partition: o.partition, offset: o.earliest })));
+    const deadline = Date.now() + 60_000;
+    while (remaining.size > 0) {
+      if (Date.now() > deadline) throw new Error(`Timed out reading ${topic}; still missing partitions ${[...remaining.keys()].join(', ')}`);
+      for (const r of await reader.poll(500)) {
+        out.push(r);
+        if (r.offset + 1 >= (remaining.get(r.partition) ?? Infinity)) remaining.delete(r.partition);
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+  return out;
+}
+
+/** Values of `records` as strings, sorted. */
+export const sortedValues = (records: readonly ConsumedRecord[]): string[] => records.map((r) => r.value?.toString() ?? '<null>').sort();
+
+/** How many records of `topic` exist now (sum of log-end minus log-start offsets). */
+export async function topicSize(admin: KafkaAdmin, topic: string): Promise<number> {
+  return (await admin.listOffsets(topic)).reduce((n, o) => n + o.latest - o.earliest, 0);
+}
+
+/** Records every state transition of a client. */
+export function recordStates(streams: KafkaStreams): KafkaStreamsState[] {
+  const states: KafkaStreamsState[] = [];
+  streams.setStateListener((now) => states.push(now));
+  return states;
+}
+
+/** Duplicates and missing values of `actual` against `expected` (both value lists). */
+export function compareOutput(expected: readonly string[], actual: readonly string[]): { missing: string[]; duplicates: number; unexpected: string[] } {
+  const want = new Set(expected);
+  const seen = new Map<string, number>();
+  for (const v of actual) seen.set(v, (seen.get(v) ?? 0) + 1);
+  let duplicates = 0;
+  for (const n of seen.values()) duplicates += n - 1;
+  return {
+    missing: expected.filter((v) => !seen.has(v)),
+    duplicates,
+    unexpected: [...seen.keys()].filter((v) => !want.has(v)),
+  };
+}

@@ -1,0 +1,132 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { MemberSubscription, TopicPartition } from '../../src/kafka/port.js';
+import { AssignorError, decodeAssignmentInfo, encodeAssignmentInfo } from '../../src/runtime/assignment-info.js';
+import { StreamsPartitionAssignor } from '../../src/runtime/streams-partition-assignor.js';
+import { decodeSubscriptionInfo, encodeSubscriptionInfo } from '../../src/runtime/subscription-info.js';
+import type { SubtopologyMetadata } from '../../src/topology/topology-metadata.js';
+
+const silent = pino({ level: 'silent' });
+
+// Sub-topology 0 joins `order` with `address` (co-partitioned); sub-topology 1 reads `clicks`.
+const subtopologies: SubtopologyMetadata[] = [
+  { id: 0, sourceTopics: ['order', 'address'], repartitionSourceTopics: [], copartitionGroups: [['order', 'address']] },
+  { id: 1, sourceTopics: ['clicks'], repartitionSourceTopics: [], copartitionGroups: [] },
+];
+const counts = new Map([['order', 3], ['address', 3], ['clicks', 2]]);
+
+function assignorFor(processId: string, endpoint?: string, owned: string[] = [], shutdown = false): StreamsPartitionAssignor {
+  return new StreamsPartitionAssignor({ processId, endpoint, subtopologies, ownedActiveTasks: () => owned, shutdownRequested: () => shutdown, log: silent });
+}
+
+function member(memberId: string, a: StreamsPartitionAssignor): MemberSubscription {
+  return { memberId, topics: ['order', 'address', 'clicks'], userData: a.subscriptionUserData(['order', 'address', 'clicks']) };
+}
+
+const sortTps = (tps: readonly TopicPartition[]): string[] => tps.map((tp) => `${tp.topic}-${tp.partition}`).sort();
+
+describe('StreamsPartitionAssignor', () => {
+  it('assigns co-partitioned partitions with the same number to the same member', async () => {
+    const leader = assignorFor('p1', 'h1:1');
+    const members = [member('m1', leader), member('m2', assignorFor('p2', 'h2:1')), member('m3', assignorFor('p3', 'h3:1'))];
+    const result = await leader.assign(members, counts);
+    const owner = new Map<string, string>();
+    for (const [memberId, a] of result) for (const tp of a.partitions) owner.set(`${tp.topic}-${tp.partition}`, memberId);
+    expect(owner.size).toBe(8);
+    for (let p = 0; p < 3; p++) expect(owner.get(`order-${p}`)).toBe(owner.get(`address-${p}`));
+  });
+
+  it('tells each member its tasks with their partitions, and everyone the same endpoint map', async () => {
+    const leader = assignorFor('p1', 'h1:1');
+    const members = [member('m1', leader), member('m2', assignorFor('p2', 'h2:1'))];
+    const result = await leader.assign(members, counts);
+    const infos = [...result].map(([id, a]) => ({ id, a, info: decodeAssignmentInfo(a.userData ?? Buffer.alloc(0)) }));
+    for (const { a, info } of infos) {
+      expect(info?.errorCode).toBe(AssignorError.NONE);
+      expect(sortTps([...(info?.activeTasks.values() ?? [])].flat())).toEqual(sortTps(a.partitions));
+      for (const [taskId, tps] of info?.activeTasks ?? []) {
+        const [sub, p] = taskId.split('_').map(Number);
+        for (const tp of tps) {
+          expect(tp.partition).toBe(p);
+          expect(subtopologies[sub as number]?.sourceTopics).toContain(tp.topic);
+        }
+      }
+    }
+    const hosts = infos.map(({ info }) => info?.hosts);
+    expect(hosts[0]).toEqual(hosts[1]);
+    const byEndpoint = new Map(hosts[0]?.map((h) => [h.endpoint, sortTps(h.active)]));
+    expect(byEndpoint.get('h1:1')).toEqual(sortTps(result.get('m1')?.partitions ?? []));
+    expect(byEndpoint.get('h2:1')).toEqual(sortTps(result.get('m2')?.partitions ?? []));
+  });
+
+  it('treats the consumers of one process as one client: its endpoint lists all their partitions', async () => {
+    const a1 = assignorFor('p1', 'h1:1');
+    const members = [member('m1', a1), member('m2', assignorFor('p1', 'h1:1')), member('m3', assignorFor('p2', 'h2:1'))];
+    const result = await a1.assign(members, counts);
+    const hosts = decodeAssignmentInfo(result.get('m3')?.userData ?? Buffer.alloc(0))?.hosts ?? [];
+    expect(hosts.map((h) => h.endpoint)).toEqual(['h1:1', 'h2:1']);
+    const p1 = hosts.find((h) => h.endpoint === 'h1:1');
+    expect(sortTps(p1?.active ?? [])).toEqual(sortTps([...(result.get('m1')?.partitions ?? []), ...(result.get('m2')?.partitions ?? [])]));
+    // 5 tasks, 3 threads over 2 clients: process p1 (2 threads) gets 3 or 4 tasks, p2 gets the rest.
+    const tasksOf = (id: string): number => decodeAssignmentInfo(result.get(id)?.userData ?? Buffer.alloc(0))?.activeTasks.size ?? -1;
+    expect(tasksOf('m1') + tasksOf('m2') + tasksOf('m3')).toBe(5);
+    expect(Math.max(tasksOf('m1'), tasksOf('m2'), tasksOf('m3')) - Math.min(tasksOf('m1'), tasksOf('m2'), tasksOf('m3'))).toBeLessThanOrEqual(1);
+  });
+
+  it('is sticky: tasks reported in the subscriptions stay where they were', async () => {
+    const leader = assignorFor('p1', undefined, ['0_0', '0_1', '1_0']);
+    const other = assignorFor('p2', undefined, ['0_2', '1_1']);
+    const result = await leader.assign([member('m1', leader), member('m2', other)], counts);
+    expect(sortTps(result.get('m1')?.partitions ?? [])).toEqual(['address-0', 'address-1', 'clicks-0', 'order-0', 'order-1']);
+    expect(sortTps(result.get('m2')?.partitions ?? [])).toEqual(['address-2', 'clicks-1', 'order-2']);
+  });
+
+  it('answers every member with SHUTDOWN_REQUESTED and no partitions when one asks for it', async () => {
+    const leader = assignorFor('p1');
+    const result = await leader.assign([member('m1', leader), member('m2', assignorFor('p2', undefined, [], true))], counts);
+    for (const a of result.values()) {
+      expect(a.partitions).toEqual([]);
+      expect(decodeAssignmentInfo(a.userData ?? Buffer.alloc(0))?.errorCode).toBe(AssignorError.SHUTDOWN_REQUESTED);
+    }
+  });
+
+  it('answers INCOMPLETE_SOURCE_TOPIC_METADATA when a source topic has no metadata', async () => {
+    const leader = assignorFor('p1');
+    const result = await leader.assign([member('m1', leader)], new Map([['order', 3], ['address', 3]]));
+    const a = result.get('m1');
+    expect(a?.partitions).toEqual([]);
+    expect(decodeAssignmentInfo(a?.userData ?? Buffer.alloc(0))?.errorCode).toBe(AssignorError.INCOMPLETE_SOURCE_TOPIC_METADATA);
+  });
+
+  it('still assigns work to a member whose userData it cannot read', async () => {
+    const leader = assignorFor('p1');
+    const result = await leader.assign([member('m1', leader), { memberId: 'm2', topics: ['order'], userData: Buffer.from('junk') }], counts);
+    expect(result.get('m2')?.partitions.length).toBeGreaterThan(0);
+    expect((result.get('m1')?.partitions.length ?? 0) + (result.get('m2')?.partitions.length ?? 0)).toBe(8);
+  });
+});
+
+describe('subscription and assignment userData', () => {
+  it('round-trips a subscription with a version prefix', () => {
+    const bytes = encodeSubscriptionInfo({ processId: 'p', endpoint: 'h:1', activeTasks: ['0_1'], standbyTasks: [], shutdownRequested: true });
+    expect(bytes.readInt32BE(0)).toBe(1);
+    expect(decodeSubscriptionInfo(bytes)).toEqual({ version: 1, processId: 'p', endpoint: 'h:1', activeTasks: ['0_1'], standbyTasks: [], shutdownRequested: true });
+  });
+
+  it('rejects bytes that are not ours, saying what it got', () => {
+    expect(() => decodeSubscriptionInfo(Buffer.from([1]))).toThrow(/4-byte version, but got 1 bytes/);
+    const noProcess = Buffer.concat([Buffer.from([0, 0, 0, 1]), Buffer.from('{}')]);
+    expect(() => decodeSubscriptionInfo(noProcess)).toThrow(/processId/);
+  });
+
+  it('round-trips an assignment; an empty buffer means none', () => {
+    const info = {
+      errorCode: AssignorError.NONE,
+      activeTasks: new Map([['0_1', [{ topic: 'a', partition: 1 }, { topic: 'b', partition: 1 }]]]),
+      standbyTasks: new Map(),
+      hosts: [{ endpoint: 'h:1', processId: 'p', active: [{ topic: 'a', partition: 1 }], standby: [] }],
+    };
+    expect(decodeAssignmentInfo(encodeAssignmentInfo(info))).toEqual({ version: 1, ...info });
+    expect(decodeAssignmentInfo(Buffer.alloc(0))).toBeUndefined();
+  });
+});
