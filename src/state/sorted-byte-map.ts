@@ -23,14 +23,16 @@ const DEFAULT_LOAD = 512;
 
 /**
  * An ordered map from byte keys to byte values: a list of sorted chunks with an index of each
- * chunk's largest key. Point reads and writes are O(log n) comparisons plus a bounded shift;
+ * chunk's largest key, plus a hash index by key for point reads. Reads and overwrites of an
+ * existing key are O(1); adding or removing a key is O(log n) comparisons plus a bounded shift;
  * a scan seeks in O(log n) and then walks entries in order, O(log n + k) for k entries.
  */
 export class SortedByteMap {
   #chunks: Entry[][] = [];
   /** `#maxes[c]` is the last (largest) key of `#chunks[c]`; chunks are never empty. */
   #maxes: Buffer[] = [];
-  #size = 0;
+  /** Entries by key as a latin1 string (one char per byte, so distinct keys stay distinct). */
+  readonly #byKey = new Map<string, Entry>();
   /** Bumped whenever a key is added or removed, so running scans know to re-seek. */
   #version = 0;
   readonly #load: number;
@@ -41,57 +43,54 @@ export class SortedByteMap {
   }
 
   get size(): number {
-    return this.#size;
+    return this.#byKey.size;
   }
 
   get(key: Buffer): Buffer | undefined {
-    const c = this.#firstChunkWithMaxAtLeast(key);
-    if (c === this.#chunks.length) return undefined;
-    const chunk = this.#chunks[c]!;
-    const i = lowerBound(chunk, key);
-    const entry = chunk[i];
-    return entry !== undefined && compareBytes(entry.key, key) === 0 ? entry.value : undefined;
+    return this.#byKey.get(key.toString('latin1'))?.value;
   }
 
   /** Sets `key` to `value`; returns the previous value, if any. */
   set(key: Buffer, value: Buffer): Buffer | undefined {
+    const id = key.toString('latin1');
+    const existing = this.#byKey.get(id);
+    if (existing !== undefined) {
+      const previous = existing.value;
+      existing.value = value;
+      return previous;
+    }
+    const entry: Entry = { key, value };
+    this.#byKey.set(id, entry);
+    this.#version++;
     if (this.#chunks.length === 0) {
-      this.#chunks.push([{ key, value }]);
+      this.#chunks.push([entry]);
       this.#maxes.push(key);
-      this.#added();
       return undefined;
     }
     // A key beyond every chunk's max goes at the end of the last chunk.
     const c = Math.min(this.#firstChunkWithMaxAtLeast(key), this.#chunks.length - 1);
     const chunk = this.#chunks[c]!;
     const i = lowerBound(chunk, key);
-    const existing = chunk[i];
-    if (existing !== undefined && compareBytes(existing.key, key) === 0) {
-      const previous = existing.value;
-      existing.value = value;
-      return previous;
-    }
-    chunk.splice(i, 0, { key, value });
+    chunk.splice(i, 0, entry);
     if (i === chunk.length - 1) this.#maxes[c] = key;
     if (chunk.length > 2 * this.#load) {
       const right = chunk.splice(this.#load);
       this.#chunks.splice(c + 1, 0, right);
       this.#maxes.splice(c, 1, chunk[chunk.length - 1]!.key, right[right.length - 1]!.key);
     }
-    this.#added();
     return undefined;
   }
 
   /** Removes `key`; returns the value it had, if any. */
   delete(key: Buffer): Buffer | undefined {
+    const id = key.toString('latin1');
+    const entry = this.#byKey.get(id);
+    if (entry === undefined) return undefined;
+    this.#byKey.delete(id);
     const c = this.#firstChunkWithMaxAtLeast(key);
-    if (c === this.#chunks.length) return undefined;
     const chunk = this.#chunks[c]!;
     const i = lowerBound(chunk, key);
-    const entry = chunk[i];
-    if (entry === undefined || compareBytes(entry.key, key) !== 0) return undefined;
     chunk.splice(i, 1);
-    this.#size--;
     this.#version++;
     if (chunk.length === 0) {
       this.#chunks.splice(c, 1);
@@ -106,7 +105,7 @@ export class SortedByteMap {
   clear(): void {
     this.#chunks = [];
     this.#maxes = [];
-    this.#size = 0;
+    this.#byKey.clear();
     this.#version++;
   }
 
@@ -144,11 +143,6 @@ export class SortedByteMap {
         i = 0;
       }
     }
-  }
-
-  #added(): void {
-    this.#size++;
-    this.#version++;
   }
 
   /** Position of the first key `>= key` (or `> key` when not inclusive); past the end when none. */
