@@ -102,11 +102,10 @@ export class EmbeddedCluster {
     return this.#groups.get(groupId);
   }
 
+  /** Deletes a group without members; a group that does not exist is ignored, as deleteTopics ignores topics. */
   deleteGroup(groupId: string): void {
     const group = this.#groups.get(groupId);
-    if (group === undefined) {
-      throw new EmbeddedKafkaError('GROUP_ID_NOT_FOUND', `Group '${groupId}' does not exist`);
-    }
+    if (group === undefined) return;
     if (group.hasMembers) {
       throw new EmbeddedKafkaError('NON_EMPTY_GROUP', `Group '${groupId}' has active members; stop its consumers before deleting it`);
     }

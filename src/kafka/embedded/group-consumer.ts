@@ -63,7 +63,8 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
   #rejoinNeeded = true;
   /** True while the loop waits for the group (join or sync), which disconnect may cut short. */
   #waitingForGroup = false;
-  #assigned: readonly TopicPartition[] = [];
+  /** The partitions of the assignment delivered to the listener; undefined when none is (revoked). */
+  #assigned: readonly TopicPartition[] | undefined;
   readonly #assignedKeys = new Set<string>();
   readonly #positions = new Map<string, number>();
   readonly #paused = new Set<string>();
@@ -121,18 +122,18 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
   }
 
   pause(partitions: readonly TopicPartition[]): void {
+    this.#requireAssigned(partitions, 'pause');
     for (const tp of partitions) this.#paused.add(keyOf(tp));
   }
 
   resume(partitions: readonly TopicPartition[]): void {
+    this.#requireAssigned(partitions, 'resume');
     for (const tp of partitions) this.#paused.delete(keyOf(tp));
     this.#wake.notify();
   }
 
   seek(partition: TopicPartitionOffset): void {
-    if (!this.#assignedKeys.has(keyOf(partition))) {
-      throw illegalState(`Cannot seek ${partition.topic}-${partition.partition}: it is not assigned to this consumer`);
-    }
+    this.#requireAssigned([partition], 'seek');
     if (!Number.isInteger(partition.offset) || partition.offset < 0) {
       throw new EmbeddedKafkaError('INVALID_REQUEST', `Seek offset must be a non-negative integer, but got: ${String(partition.offset)}`);
     }
@@ -171,6 +172,15 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     this.#phase = 'stopped';
   }
 
+  /** As the Java client: pause, resume and seek apply to the current assignment only. */
+  #requireAssigned(partitions: readonly TopicPartition[], operation: string): void {
+    const foreign = partitions.filter((tp) => !this.#assignedKeys.has(keyOf(tp)));
+    if (foreign.length > 0) {
+      const names = foreign.map((tp) => `${tp.topic}-${tp.partition}`).join(', ');
+      throw illegalState(`Cannot ${operation} ${names}: not assigned to this consumer of group '${this.#options.groupId}'`);
+    }
+  }
+
   async #runLoop(started: Deferred<void>): Promise<void> {
     let startedSettled = false;
     const settleStarted = (error?: Error): void => {
@@ -183,7 +193,12 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     try {
       while (this.#phase === 'running' && !this.#cluster.closed) {
         if (this.#rejoinNeeded) {
-          if (await this.#rebalance()) settleStarted();
+          if ((await this.#rebalance()) && !startedSettled) {
+            settleStarted();
+            // Let run()'s caller resume (and keep the consumer handle) before the first batch,
+            // as the network gives it time to with a real client.
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
           continue;
         }
         const batch = this.#nextBatch();
@@ -200,8 +215,8 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
       failure = asError(error);
     }
     try {
-      if (failure === undefined && this.#assigned.length > 0) {
-        const revoked = this.#assigned;
+      const revoked = this.#assigned;
+      if (failure === undefined && revoked !== undefined) {
         await this.#inCallback(() => this.#listener!.onPartitionsRevoked(revoked));
       }
     } finally {
@@ -219,10 +234,8 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
   /** One rebalance: revoke, join, (lead,) sync, assign. Returns whether an assignment was delivered. */
   async #rebalance(): Promise<boolean> {
     const listener = this.#listener!;
-    if (this.#assigned.length > 0) {
-      const revoked = this.#assigned;
-      await this.#inCallback(() => listener.onPartitionsRevoked(revoked));
-    }
+    const revoked = this.#assigned;
+    if (revoked !== undefined) await this.#inCallback(() => listener.onPartitionsRevoked(revoked));
     this.#clearAssignment();
     if (this.#phase !== 'running' || this.#cluster.closed) return false;
     this.#rejoinNeeded = false;
@@ -269,10 +282,11 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
       return this.#retryAfter(error);
     }
     if (this.#phase !== 'running') return false;
-    this.#assigned = assignment.partitions;
-    for (const tp of this.#assigned) this.#assignedKeys.add(keyOf(tp));
+    const assigned = assignment.partitions;
+    this.#assigned = assigned;
+    for (const tp of assigned) this.#assignedKeys.add(keyOf(tp));
     const context = { generationId: joined.generationId, memberId: joined.memberId, isLeader, userData: assignment.userData };
-    await this.#inCallback(() => listener.onPartitionsAssigned(this.#assigned, context));
+    await this.#inCallback(() => listener.onPartitionsAssigned(assigned, context));
     return true;
   }
 
@@ -309,7 +323,7 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
   }
 
   #clearAssignment(): void {
-    this.#assigned = [];
+    this.#assigned = undefined;
     this.#assignedKeys.clear();
     this.#positions.clear();
     // Eager rebalancing revokes everything, and with it the pause state (as the Java client does).
@@ -318,14 +332,15 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
 
   /** The next batch, taking assigned partitions in turn; undefined when none has anything to deliver. */
   #nextBatch(): FetchedBatch | undefined {
-    const count = this.#assigned.length;
+    const assigned = this.#assigned ?? [];
+    const count = assigned.length;
     const limits = {
       maxBytes: this.#options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
       maxRecords: MAX_RECORDS_PER_BATCH,
     };
     for (let i = 0; i < count; i++) {
       const index = (this.#turn + i) % count;
-      const tp = this.#assigned[index]!;
+      const tp = assigned[index]!;
       const key = keyOf(tp);
       if (this.#paused.has(key)) continue;
       const log = this.#cluster.topic(tp.topic)?.partitions[tp.partition];
