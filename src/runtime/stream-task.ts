@@ -286,6 +286,12 @@ class StreamTaskImpl implements StreamTask, TaskServices {
       const node: TaskNode = { name: def.name, processor, children: [], childByName: new Map(), tail: undefined, context: undefined };
       node.context = new ProcessorContextImpl(node, this);
       this.#nodes.set(def.name, node);
+      if (def.kind === 'source') {
+        // Serdes of sources are resolved before those of later nodes, so a missing one is reported first.
+        for (const [topic, source] of plan.sourceByTopic) {
+          if (source === def && this.partitions.some((p) => p.topic === topic)) this.#sources.set(topic, this.#sourceRuntime(def, defaultExtractor));
+        }
+      }
     }
     for (const [name, childNames] of plan.children) {
       const node = this.#nodes.get(name) as TaskNode;
@@ -294,10 +300,6 @@ class StreamTaskImpl implements StreamTask, TaskServices {
         node.children.push(child);
         node.childByName.set(childName, child);
       }
-    }
-    for (const [topic, def] of plan.sourceByTopic) {
-      if (!this.partitions.some((p) => p.topic === topic)) continue;
-      this.#sources.set(topic, this.#sourceRuntime(def, defaultExtractor));
     }
   }
 

@@ -104,7 +104,11 @@ describe('StreamTask', () => {
     const untyped = new Topology().addSource('src', 'in').addSink('sink', 'out', 'src');
     expect(() => createStreamTask(untyped, '0_0', [{ topic: 'in', partition: 0 }], testEnvironment().env)).toThrow(ConfigException);
     expect(() => createStreamTask(untyped, '0_0', [{ topic: 'in', partition: 0 }], testEnvironment().env)).toThrow(
-      "No key serde for sink sink: pass one (e.g. Consumed/Produced.with, or the node's options) or set 'default.key.serde' in the config",
+      "No key serde for source src: pass one (e.g. Consumed/Produced.with, or the node's options) or set 'default.key.serde' in the config",
+    );
+    const untypedSink = new Topology().addSource('src', 'in', { keySerde: Serdes.String(), valueSerde: Serdes.String() }).addSink('sink', 'out', { keySerde: Serdes.String() }, 'src');
+    expect(() => createStreamTask(untypedSink, '0_0', [{ topic: 'in', partition: 0 }], testEnvironment().env)).toThrow(
+      "No value serde for sink sink: pass one (e.g. Consumed/Produced.with, or the node's options) or set 'default.value.serde' in the config",
     );
   });
 
