@@ -1,8 +1,15 @@
 import { InvalidStateStoreException } from '../errors.js';
 import { prefixUpperBound } from './byte-order.js';
+import { EntryScan } from './entry-scan.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 import { SortedByteMap, type ScanBounds } from './sorted-byte-map.js';
 import { assertStoreOpen } from './state-store.js';
+
+/**
+ * Entries a scan takes from the map at a time: small, so a write during a scan is seen soon
+ * after, large enough that the per-batch cost vanishes.
+ */
+const SCAN_BATCH = 64;
 
 /**
  * A byte key-value store held in memory, sorted by key bytes (Kafka Streams'
@@ -108,23 +115,34 @@ export class InMemoryKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     else this.#map.set(Buffer.from(key), Buffer.from(value));
   }
 
-  /** Checks the store is open when the scan is created (as Kafka does) and again at every step. */
+  /** Checks the store is open when the scan is created (as Kafka does) and again before every entry. */
   #scan(bounds: ScanBounds): AsyncIterable<KeyValue<Buffer, Buffer>> {
     assertStoreOpen(this);
     return { [Symbol.asyncIterator]: () => this.#entries(bounds) };
   }
 
-  async *#entries(bounds: ScanBounds): AsyncGenerator<KeyValue<Buffer, Buffer>, void, undefined> {
-    assertStoreOpen(this);
+  #entries(bounds: ScanBounds): EntryScan<KeyValue<Buffer, Buffer>> {
     const token = {};
-    this.#iterators.add(token);
-    try {
-      for (const entry of this.#map.scan(bounds)) {
-        yield entry;
+    let entries: Iterator<KeyValue<Buffer, Buffer>> | undefined;
+    return new EntryScan({
+      fetch: async () => {
+        if (entries === undefined) {
+          entries = this.#map.scan(bounds);
+          this.#iterators.add(token);
+        }
+        const batch: Array<KeyValue<Buffer, Buffer>> = [];
+        for (let next = entries.next(); next.done !== true; next = entries.next()) {
+          batch.push(next.value);
+          if (batch.length === SCAN_BATCH) break;
+        }
+        return batch;
+      },
+      check: () => {
         if (!this.#open) throw new InvalidStateStoreException(`Store ${this.name} was closed during a scan.`);
-      }
-    } finally {
-      this.#iterators.delete(token);
-    }
+      },
+      release: async () => {
+        this.#iterators.delete(token);
+      },
+    });
   }
 }

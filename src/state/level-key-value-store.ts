@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { ClassicLevel } from 'classic-level';
+import { ClassicLevel, type Iterator as LevelIterator } from 'classic-level';
 import { InvalidStateStoreException, StreamsException } from '../errors.js';
 import { prefixUpperBound } from './byte-order.js';
+import { EntryScan } from './entry-scan.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 import { assertStoreOpen } from './state-store.js';
 
@@ -191,19 +192,26 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     this.#count = undefined;
   }
 
-  /** Checks the store is open when the scan is created, as Kafka does; opens the iterator when the loop starts. */
+  /**
+   * Checks the store is open when the scan is created, as Kafka does; the LevelDB iterator opens
+   * at the first read and is closed when the scan ends, breaks or fails.
+   */
   #scan(range: LevelRange): AsyncIterable<KeyValue<Buffer, Buffer>> {
     this.#openDb();
     return { [Symbol.asyncIterator]: () => this.#entries(range) };
   }
 
-  async *#entries(range: LevelRange): AsyncGenerator<KeyValue<Buffer, Buffer>, void, undefined> {
+  #entries(range: LevelRange): EntryScan<KeyValue<Buffer, Buffer>> {
     const db = this.#openDb();
-    const iterator = db.iterator(range);
     const token = {};
-    this.#iterators.add(token);
-    try {
-      for (let size = FIRST_BATCH; ; size = Math.min(size * 4, MAX_BATCH)) {
+    let iterator: LevelIterator<Level, Buffer, Buffer> | undefined;
+    let size = FIRST_BATCH;
+    return new EntryScan({
+      fetch: async () => {
+        if (iterator === undefined) {
+          iterator = db.iterator(range);
+          this.#iterators.add(token);
+        }
         let batch: Array<[Buffer, Buffer]>;
         try {
           batch = await iterator.nextv(size);
@@ -211,17 +219,18 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
           if (this.#db !== db) throw closedDuringScan(this.name, error);
           throw error;
         }
-        if (batch.length === 0) return;
-        for (const [key, value] of batch) {
-          yield { key, value };
-          // Entries already fetched must not outlive a close(), as in the in-memory store.
-          if (this.#db !== db) throw closedDuringScan(this.name);
-        }
-      }
-    } finally {
-      this.#iterators.delete(token);
-      await iterator.close();
-    }
+        size = Math.min(size * 4, MAX_BATCH);
+        return batch.map(([key, value]) => ({ key, value }));
+      },
+      // Entries already fetched must not outlive a close(), as in the in-memory store.
+      check: () => {
+        if (this.#db !== db) throw closedDuringScan(this.name);
+      },
+      release: async () => {
+        this.#iterators.delete(token);
+        await iterator?.close();
+      },
+    });
   }
 }
 

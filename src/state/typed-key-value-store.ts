@@ -1,4 +1,5 @@
 import type { Serde } from '../serde/serde.js';
+import { mapScan } from './entry-scan.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 
 /**
@@ -144,13 +145,6 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     const keySerde = this.#keySerde;
     const valueSerde = this.#valueSerde;
     const topic = this.#topic;
-    return {
-      async *[Symbol.asyncIterator]() {
-        // for-await closes the byte iterator when the consumer of this one breaks early.
-        for await (const { key, value } of entries) {
-          yield { key: keySerde.deserialize(topic, key) as K, value: valueSerde.deserialize(topic, value) as V };
-        }
-      },
-    };
+    return mapScan(entries, ({ key, value }) => ({ key: keySerde.deserialize(topic, key) as K, value: valueSerde.deserialize(topic, value) as V }));
   }
 }
