@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEmbeddedClient } from '../../src/kafka/embedded/index.js';
+import { createEmbeddedClient, freezeEmbeddedConsumers } from '../../src/kafka/embedded/index.js';
 import type {
   GroupConsumer,
   GroupConsumerOptions,
@@ -504,6 +504,26 @@ describe('rebalancing', () => {
       const kinds = listener.lifecycle;
       kinds.forEach((kind, i) => expect(kind).toBe(i % 2 === 0 ? 'assigned' : 'revoked'));
     }
+  });
+
+  it('removes a frozen member after its session timeout; it gets no further callbacks', async () => {
+    const a = new RecordingListener();
+    await start(a, { clientId: 'frozen', sessionTimeoutMs: 250 });
+    const b = new RecordingListener();
+    await start(b, { clientId: 'alive', sessionTimeoutMs: 250 });
+    await eventually(() => a.assignments.length === 2 && a.current.length === 2, 2_000, 'the split');
+    const eventsBefore = a.events.length;
+
+    const frozenAt = Date.now();
+    expect(freezeEmbeddedConsumers(cluster.name, 'frozen')).toBe(1);
+    await produce(records('in', 20));
+    await eventually(() => b.current.length === 4, 3_000, 'b to take over');
+    expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(245);
+    await eventually(() => b.records.length >= 20, 2_000, 'every record through b');
+    expect(a.events.length).toBe(eventsBefore);
+    expect((await cluster.admin.describeGroup('g')).members.map((m) => m.clientId)).toEqual(['alive']);
+    expect(freezeEmbeddedConsumers(cluster.name, 'frozen')).toBe(0);
+    expect(freezeEmbeddedConsumers('no-such-cluster')).toBe(0);
   });
 
   it('rebalances when a subscribed topic is deleted', async () => {

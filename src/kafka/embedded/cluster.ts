@@ -5,6 +5,12 @@ import type { PartitionLog } from './partition-log.js';
 import { TopicLog } from './topic-log.js';
 import { TransactionCoordinator } from './transaction-coordinator.js';
 
+/** What the cluster knows of a running group consumer: enough to freeze it in tests. */
+export interface RunningConsumer {
+  readonly clientId: string;
+  freeze(): void;
+}
+
 const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 /**
@@ -16,6 +22,7 @@ export class EmbeddedCluster {
   readonly #topics = new Map<string, TopicLog>();
   readonly #groups = new Map<string, ConsumerGroup>();
   readonly #watchers = new Map<string, Set<() => void>>();
+  readonly #runningConsumers = new Set<RunningConsumer>();
   readonly transactions: TransactionCoordinator;
   #closed = false;
 
@@ -132,6 +139,19 @@ export class EmbeddedCluster {
   notify(topic: string): void {
     const set = this.#watchers.get(topic);
     if (set !== undefined) for (const listener of set) listener();
+  }
+
+  /** Tracks a running consumer until the returned function is called. */
+  registerConsumer(consumer: RunningConsumer): () => void {
+    this.#runningConsumers.add(consumer);
+    return () => this.#runningConsumers.delete(consumer);
+  }
+
+  /** Freezes the running consumers with that client id (all when undefined); returns how many. */
+  freezeConsumers(clientId: string | undefined): number {
+    const frozen = [...this.#runningConsumers].filter((c) => clientId === undefined || c.clientId === clientId);
+    for (const consumer of frozen) consumer.freeze();
+    return frozen.length;
   }
 
   /** Ends the cluster: groups and transactions stop, watchers wake to find it closed. */

@@ -57,6 +57,8 @@ interface Member {
   assignment: SyncResult | undefined;
   /** Since when the member has been inside a listener callback or its assignor (no heartbeats). */
   busySince: number | undefined;
+  /** Its process froze (a test hook): it never heartbeats again. */
+  frozen: boolean;
   pendingJoin: Deferred<JoinResult> | undefined;
   pendingSync: Deferred<SyncResult> | undefined;
 }
@@ -136,6 +138,7 @@ export class ConsumerGroup {
         joined: false,
         assignment: undefined,
         busySince: undefined,
+        frozen: false,
         pendingJoin: undefined,
         pendingSync: undefined,
       };
@@ -198,12 +201,21 @@ export class ConsumerGroup {
   /** Marks the member as inside (or out of) one of its callbacks; see the class comment. */
   setBusy(memberId: string, busy: boolean): void {
     const member = this.#members.get(memberId);
-    if (member === undefined) return;
+    if (member === undefined || member.frozen) return;
     if (!busy) {
       member.busySince = undefined;
       return;
     }
     member.busySince = Date.now();
+    this.#armSessionTimer(member.busySince + member.sessionTimeoutMs);
+  }
+
+  /** The member's process froze: no more heartbeats, so it is removed after its session timeout. */
+  stopHeartbeats(memberId: string): void {
+    const member = this.#members.get(memberId);
+    if (member === undefined || member.frozen) return;
+    member.frozen = true;
+    member.busySince ??= Date.now();
     this.#armSessionTimer(member.busySince + member.sessionTimeoutMs);
   }
 

@@ -21,7 +21,7 @@ import { WakeSignal } from './wake-signal.js';
 const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 const DEFAULT_REBALANCE_TIMEOUT_MS = 60_000;
 
-type Phase = 'created' | 'connected' | 'running' | 'stopping' | 'stopped';
+type Phase = 'created' | 'connected' | 'running' | 'frozen' | 'stopping' | 'stopped';
 
 const keyOf = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
 
@@ -113,7 +113,12 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     if (this.#topics.length === 0) throw illegalState('subscribe() to at least one topic before run()');
     this.#listener = listener;
     this.#phase = 'running';
-    this.#stopWatching = this.#cluster.watch(this.#topics, () => this.#wake.notify());
+    const stopWatching = this.#cluster.watch(this.#topics, () => this.#wake.notify());
+    const unregister = this.#cluster.registerConsumer({ clientId: this.#clientId, freeze: () => this.#freeze() });
+    this.#stopWatching = () => {
+      stopWatching();
+      unregister();
+    };
     // A running consumer keeps the process alive, as a real client's open sockets do.
     this.#keepAlive = setInterval(() => undefined, 2 ** 30);
     const started = deferred<void>();
@@ -159,6 +164,18 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     this.#cluster.ensureOpen();
     const group = this.#cluster.findGroup(this.#options.groupId);
     return partitions.map(({ topic, partition }) => ({ topic, partition, offset: group?.committed(topic, partition) ?? -1 }));
+  }
+
+  /**
+   * Test hook (through `freezeEmbeddedConsumers`): the process stops dead. No more callbacks,
+   * no revocation, no leave, no heartbeats: the group removes the member after its session
+   * timeout, as Kafka does with a crashed or frozen process.
+   */
+  #freeze(): void {
+    if (this.#phase !== 'running') return;
+    this.#phase = 'frozen';
+    if (this.#memberId !== undefined) this.#cluster.findGroup(this.#options.groupId)?.stopHeartbeats(this.#memberId);
+    this.#wake.notify();
   }
 
   async disconnect(): Promise<void> {
@@ -214,14 +231,15 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     } catch (error) {
       failure = asError(error);
     }
+    const frozen = this.#phase === 'frozen';
     try {
       const revoked = this.#assigned;
-      if (failure === undefined && revoked !== undefined) {
+      if (failure === undefined && !frozen && revoked !== undefined) {
         await this.#inCallback(() => this.#listener!.onPartitionsRevoked(revoked));
       }
     } finally {
       this.#clearAssignment();
-      if (this.#memberId !== undefined && !this.#cluster.closed) this.#group.leave(this.#memberId);
+      if (this.#memberId !== undefined && !frozen && !this.#cluster.closed) this.#group.leave(this.#memberId);
       this.#memberId = undefined;
       this.#phase = 'stopped';
       this.#stopWatching?.();
@@ -242,12 +260,14 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
 
     let joined: JoinResult;
     try {
+      const userData = await this.#inCallback(async () => this.#assignor.subscriptionUserData(this.#topics));
+      if (this.#phase !== 'running') return false;
       const join = this.#group.join({
         memberId: this.#memberId,
         clientId: this.#clientId,
         topics: this.#topics,
         protocol: this.#assignor.name,
-        userData: await this.#inCallback(async () => this.#assignor.subscriptionUserData(this.#topics)),
+        userData,
         sessionTimeoutMs: this.#options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
         rebalanceTimeoutMs: this.#options.rebalanceTimeoutMs ?? DEFAULT_REBALANCE_TIMEOUT_MS,
         onRejoinNeeded: () => {
@@ -260,6 +280,7 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     } catch (error) {
       return this.#retryAfter(error);
     }
+    if (this.#phase !== 'running') return false;
     this.#generationId = joined.generationId;
     const isLeader = joined.leaderId === joined.memberId;
 

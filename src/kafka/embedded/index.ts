@@ -8,7 +8,7 @@ import type { KafkaClient, KafkaClientOptions } from '../port.js';
 import { EmbeddedClient } from './client.js';
 import { embeddedCluster } from './registry.js';
 
-export { resetEmbeddedCluster, embeddedClusterNames } from './registry.js';
+export { resetEmbeddedCluster, embeddedClusterNames, freezeEmbeddedConsumers } from './registry.js';
 export { EmbeddedKafkaError, embeddedErrorCodes } from './errors.js';
 export type { EmbeddedErrorType } from './errors.js';
 

@@ -35,3 +35,14 @@ export function resetEmbeddedCluster(name: string): boolean {
 export function embeddedClusterNames(): string[] {
   return [...registry().keys()];
 }
+
+/**
+ * Test hook: simulates the process of these consumers freezing or crashing. Every running
+ * group consumer of cluster `name` with this client id (every one when omitted) stops at once:
+ * no further callbacks, no revocation, no leaving the group, no heartbeats, so the group
+ * removes it after its session timeout and gives its partitions to the others, as Kafka does.
+ * Its `disconnect()` then only releases it. Returns how many consumers froze.
+ */
+export function freezeEmbeddedConsumers(name: string, clientId?: string): number {
+  return registry().get(name)?.freezeConsumers(clientId) ?? 0;
+}
