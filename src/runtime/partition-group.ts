@@ -19,6 +19,10 @@ export class RecordQueue {
   #head: PreparedHead | undefined;
   /** Max timestamp of records taken from this queue; -1 until one is (SEMANTICS §1.1). */
   partitionTime = -1;
+  /** Offset to commit (last processed or skipped + 1); -1 until a record is taken. */
+  nextOffset = -1;
+  /** Whether `nextOffset` moved since the last commit. */
+  progressed = false;
 
   constructor(partition: TopicPartition) {
     this.partition = partition;

@@ -13,7 +13,7 @@ import type { SourceNodeDef, SubtopologyPlan } from '../topology/topology-nodes.
 import {
   asError, deadLetterRecord, decisionOf, deserializationFailure, isPassThrough, processingFailure, type HandlerDecision,
 } from './exception-handlers.js';
-import { keyOf, PartitionGroup, type PreparedHead, type RecordQueue } from './partition-group.js';
+import { PartitionGroup, type PreparedHead, type RecordQueue } from './partition-group.js';
 import { ProcessorContextImpl, type TaskNode, type TaskServices } from './processor-context-impl.js';
 import { parseTaskId, type StreamTask, type TaskEnvironment, type TaskId } from './task.js';
 import { SinkProcessor } from './task-sink.js';
@@ -62,9 +62,6 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   readonly #wallClockPunctuation = new PunctuationQueue();
   readonly #deserializationDecision: HandlerDecision;
   readonly #processingDecision: HandlerDecision;
-  /** Next offset to commit per partition (key: topic\0partition), and which moved since the last commit. */
-  readonly #nextOffsets = new Map<string, TopicPartitionOffset>();
-  readonly #progressed = new Set<string>();
   #commitRequested = false;
   /** The input record being processed; undefined during punctuation. */
   #current: ConsumedRecord | undefined;
@@ -125,7 +122,7 @@ class StreamTaskImpl implements StreamTask, TaskServices {
     const source = this.#sources.get(raw.topic) as SourceRuntime;
     this.#current = raw;
     try {
-      this.#markConsumed(raw);
+      this.#markConsumed(queue, raw);
       const result = this.dispatch(source.node, new Record(head.key, head.value, head.timestamp, raw.headers));
       if (result !== undefined || this.#pending.length > 0) await this.#drain();
     } finally {
@@ -157,11 +154,13 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   async prepareCommit(): Promise<TopicPartitionOffset[]> {
     // Every record is processed to completion inside process(), so all output is with the
     // collector already; stores and caches (issue 4) will flush here.
-    return [...this.#progressed].map((k) => this.#nextOffsets.get(k) as TopicPartitionOffset);
+    const offsets: TopicPartitionOffset[] = [];
+    for (const q of this.#group.queues) if (q.progressed) offsets.push({ topic: q.partition.topic, partition: q.partition.partition, offset: q.nextOffset });
+    return offsets;
   }
 
   async postCommit(): Promise<void> {
-    this.#progressed.clear();
+    for (const q of this.#group.queues) q.progressed = false;
     this.#commitRequested = false;
   }
 
@@ -430,7 +429,7 @@ class StreamTaskImpl implements StreamTask, TaskServices {
       key = source.keySerde.deserialize(raw.topic, raw.key, raw.headers);
       value = source.valueSerde.deserialize(raw.topic, raw.value, raw.headers);
     } catch (e) {
-      this.#onDeserializationError(source.node.name, raw, asError(e));
+      this.#onDeserializationError(queue, source.node.name, raw, asError(e));
       return undefined;
     }
     let timestamp: number;
@@ -450,13 +449,13 @@ class StreamTaskImpl implements StreamTask, TaskServices {
     if (typeof timestamp !== 'number' || !(timestamp >= 0)) {
       this.#log.warn({ topic: raw.topic, partition: raw.partition, offset: raw.offset, timestamp }, 'skipping record with invalid (negative) timestamp');
       this.#env.metrics?.increment('dropped-records', this.id);
-      this.#markConsumed(raw);
+      this.#markConsumed(queue, raw);
       return undefined;
     }
     return { raw, key, value, timestamp };
   }
 
-  #onDeserializationError(sourceNode: string, raw: ConsumedRecord, error: Error): void {
+  #onDeserializationError(queue: RecordQueue, sourceNode: string, raw: ConsumedRecord, error: Error): void {
     const where = { topic: raw.topic, partition: raw.partition, offset: raw.offset, source: sourceNode };
     switch (this.#deserializationDecision) {
       case 'fail':
@@ -474,12 +473,11 @@ class StreamTaskImpl implements StreamTask, TaskServices {
         this.#log.warn({ err: error, ...where }, 'deserialization failed; record sent to the dead letter queue');
         break;
     }
-    this.#markConsumed(raw);
+    this.#markConsumed(queue, raw);
   }
 
-  #markConsumed(raw: ConsumedRecord): void {
-    const key = keyOf(raw);
-    this.#nextOffsets.set(key, { topic: raw.topic, partition: raw.partition, offset: raw.offset + 1 });
-    this.#progressed.add(key);
+  #markConsumed(queue: RecordQueue, raw: ConsumedRecord): void {
+    queue.nextOffset = raw.offset + 1;
+    queue.progressed = true;
   }
 }
