@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ConfigException, StreamsException } from '../errors.js';
+import { ConfigException, IllegalStateException, StreamsException } from '../errors.js';
 import type { ConsumedRecord, TopicPartition, TopicPartitionOffset } from '../kafka/port.js';
 import { logger } from '../logger.js';
 import { supplyProcessor, type Processor } from '../processor/processor.js';
@@ -68,6 +68,8 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   /** Async work started for the current input record or punctuation, awaited before the next. */
   #pending: Promise<void>[] = [];
   #asyncError: unknown;
+  /** A process/punctuate call is running; the caller must await each before the next. */
+  #busy = false;
 
   constructor(plan: SubtopologyPlan, taskId: TaskId, partitions: readonly TopicPartition[], env: TaskEnvironment) {
     this.id = taskId;
@@ -114,37 +116,46 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   }
 
   async process(_wallClockMs: number): Promise<boolean> {
-    this.#state.require('RUNNING', 'process records');
-    const queue = this.#nextQueue();
-    if (queue === undefined) return false;
-    const head = this.#group.poll(queue) as PreparedHead;
-    const raw = head.raw;
-    const source = this.#sources.get(raw.topic) as SourceRuntime;
-    this.#current = raw;
+    this.#enter('process records');
     try {
+      const queue = this.#nextQueue();
+      if (queue === undefined) return false;
+      const head = this.#group.poll(queue) as PreparedHead;
+      const raw = head.raw;
+      const source = this.#sources.get(raw.topic) as SourceRuntime;
+      this.#current = raw;
       this.#markConsumed(queue, raw);
       const result = this.dispatch(source.node, new Record(head.key, head.value, head.timestamp, raw.headers));
       if (result !== undefined || this.#pending.length > 0) await this.#drain();
+      this.#env.metrics?.increment('process', this.id);
+      return true;
     } finally {
       this.#current = undefined;
       this.#pending = [];
       this.#asyncError = undefined;
+      this.#busy = false;
     }
-    this.#env.metrics?.increment('process', this.id);
-    return true;
   }
 
   async maybePunctuateStreamTime(): Promise<boolean> {
-    this.#state.require('RUNNING', 'punctuate');
-    const streamTime = this.#group.streamTime;
-    // Unknown stream time (no record yet): nothing can be due.
-    if (streamTime < 0) return false;
-    return this.#streamTimePunctuation.maybePunctuate(streamTime, (s, now) => this.#punctuate(s, now));
+    this.#enter('punctuate');
+    try {
+      const streamTime = this.#group.streamTime;
+      // Unknown stream time (no record yet): nothing can be due.
+      if (streamTime < 0) return false;
+      return await this.#streamTimePunctuation.maybePunctuate(streamTime, (s, now) => this.#punctuate(s, now));
+    } finally {
+      this.#busy = false;
+    }
   }
 
   async maybePunctuateSystemTime(wallClockMs: number): Promise<boolean> {
-    this.#state.require('RUNNING', 'punctuate');
-    return this.#wallClockPunctuation.maybePunctuate(wallClockMs, (s, now) => this.#punctuate(s, now));
+    this.#enter('punctuate');
+    try {
+      return await this.#wallClockPunctuation.maybePunctuate(wallClockMs, (s, now) => this.#punctuate(s, now));
+    } finally {
+      this.#busy = false;
+    }
   }
 
   commitRequested(): boolean {
@@ -252,6 +263,14 @@ class StreamTaskImpl implements StreamTask, TaskServices {
 
   // ---------------------------------------------------------------------------------------------
   // Internals
+
+  #enter(action: string): void {
+    this.#state.require('RUNNING', action);
+    if (this.#busy) {
+      throw new IllegalStateException(`Task ${this.id} cannot ${action} while another process or punctuate call is running: await each call before the next`);
+    }
+    this.#busy = true;
+  }
 
   #buildNodes(plan: SubtopologyPlan): void {
     const config = this.#env.config;

@@ -222,4 +222,17 @@ describe('StreamTask', () => {
     await drain(task);
     expect(sent).toEqual([{ topic: 'out', key: null, value: Buffer.from('a'), timestamp: 1001, headers: [{ key: 'h', value: null }] }]);
   });
+  it('rejects overlapping process/punctuate calls (each must be awaited)', async () => {
+    const topology = new Topology().addSource('src', 'in').addProcessor('slow', (): Processor<string, string> => ({
+      process: () => new Promise((resolve) => setTimeout(resolve, 5)),
+    }), 'src');
+    const task = createStreamTask(topology, '0_0', [{ topic: 'in', partition: 0 }], testEnvironment(strings).env);
+    await task.initialize();
+    task.addRecords({ topic: 'in', partition: 0 }, [consumed('in', 0, 0, 'a', 1), consumed('in', 0, 1, 'b', 2)]);
+    const first = task.process(0);
+    await expect(task.process(0)).rejects.toThrow('Task 0_0 cannot process records while another process or punctuate call is running');
+    await expect(task.maybePunctuateSystemTime(0)).rejects.toThrow(/cannot punctuate while/);
+    expect(await first).toBe(true);
+    expect(await task.process(0)).toBe(true);
+  });
 });
