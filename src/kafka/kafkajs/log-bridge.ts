@@ -65,7 +65,11 @@ export function createLogCreator(level: PortLogLevel | undefined, write: (line: 
 
 function safeJson(value: unknown): string {
   try {
-    return JSON.stringify(value, (_key, v: unknown) => (Buffer.isBuffer(v) ? `<${v.length} bytes>` : v));
+    // Buffer.toJSON runs before the replacer, so a Buffer arrives as { type: 'Buffer', data }.
+    return JSON.stringify(value, (_key, v: unknown) => {
+      const json = v as { type?: unknown; data?: unknown } | null;
+      return typeof json === 'object' && json !== null && json.type === 'Buffer' && Array.isArray(json.data) ? `<${json.data.length} bytes>` : v;
+    });
   } catch {
     return '[unserializable]';
   }
