@@ -17,11 +17,13 @@ export const embeddedErrorCodes = {
   REBALANCE_IN_PROGRESS: 27,
   INVALID_PARTITIONS: 37,
   INVALID_REPLICATION_FACTOR: 38,
+  INVALID_CONFIG: 40,
   INVALID_REQUEST: 42,
   INVALID_PRODUCER_EPOCH: 47,
   INVALID_TXN_STATE: 48,
   NON_EMPTY_GROUP: 68,
   GROUP_ID_NOT_FOUND: 69,
+  INVALID_RECORD: 87,
   PRODUCER_FENCED: 90,
   /** Not a Kafka protocol error: the client was used in a state that does not allow the call. */
   ILLEGAL_STATE: -1,

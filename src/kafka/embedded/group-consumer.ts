@@ -367,7 +367,7 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
       const log = this.#cluster.topic(tp.topic)?.partitions[tp.partition];
       if (log === undefined) continue;
       let position = this.#positions.get(key);
-      if (position === undefined || position > log.logEndOffset) position = this.#resetPosition(tp, log, position !== undefined);
+      if (position === undefined || log.outOfRange(position)) position = this.#resetPosition(tp, log, position !== undefined);
       const limit = log.fetchLimit(this.#isolation);
       if (position >= limit) {
         this.#positions.set(key, position);
@@ -385,7 +385,7 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
   /** The committed offset, else (or when out of range) the reset policy's end of the log. */
   #resetPosition(tp: TopicPartition, log: PartitionLog, outOfRange: boolean): number {
     const committed = outOfRange ? undefined : this.#cluster.findGroup(this.#options.groupId)?.committed(tp.topic, tp.partition);
-    if (committed !== undefined && committed >= log.logStartOffset && committed <= log.logEndOffset) return committed;
+    if (committed !== undefined && !log.outOfRange(committed)) return committed;
     return this.#options.autoOffsetReset === 'latest' ? log.fetchLimit(this.#isolation) : log.logStartOffset;
   }
 }

@@ -14,8 +14,9 @@ interface Position {
  * Reads assigned partitions from given offsets, outside any group (changelog restore, global
  * tables). A poll takes one bounded slice from every partition that has records, starting the
  * round from a different partition each time so that none is always served last. A position
- * beyond the log end fails the poll with OFFSET_OUT_OF_RANGE, as a fetch from Kafka would. A
- * poll waiting when the reader is closed returns an empty array.
+ * outside the log (beyond its end, or before its start after retention) fails the poll with
+ * OFFSET_OUT_OF_RANGE, as a fetch from Kafka would. A poll waiting when the reader is closed
+ * returns an empty array.
  */
 export class EmbeddedPartitionReader implements PartitionReader {
   readonly #cluster: EmbeddedCluster;
@@ -81,10 +82,10 @@ export class EmbeddedPartitionReader implements PartitionReader {
       const position = this.#positions[(this.#turn + i) % count]!;
       const log = this.#cluster.topic(position.tp.topic)?.partitions[position.tp.partition];
       if (log === undefined) continue;
-      if (position.offset > log.logEndOffset) {
+      if (log.outOfRange(position.offset)) {
         throw new EmbeddedKafkaError(
           'OFFSET_OUT_OF_RANGE',
-          `Offset ${position.offset} is beyond the end (${log.logEndOffset}) of ${log.topic}-${log.partition}`,
+          `Offset ${position.offset} is out of range [${log.logStartOffset}, ${log.logEndOffset}] of ${log.topic}-${log.partition}`,
         );
       }
       const { records, nextOffset } = log.read(position.offset, this.#isolation, {

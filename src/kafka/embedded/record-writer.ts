@@ -62,6 +62,9 @@ export function writeRecords(
       throw invalid(`Record key and value must be a Buffer or null (serialize above the port), for topic '${record.topic}'`);
     }
     checkHeaders(record.headers, `topic '${record.topic}'`);
+    if (record.key === null && topic.policy.compact) {
+      throw new EmbeddedKafkaError('INVALID_RECORD', `Compacted topic '${record.topic}' cannot accept a record without a key`);
+    }
     if (record.timestamp !== undefined && (!Number.isFinite(record.timestamp) || record.timestamp < 0)) {
       throw invalid(`Record timestamp must be epoch milliseconds >= 0, but got: ${String(record.timestamp)}`);
     }
