@@ -47,6 +47,14 @@ export abstract class GraphNode {
     child.#parents.push(this);
   }
 
+  /** @internal For graph rewrites before writing (e.g. merging duplicate sources). */
+  removeChild(child: GraphNode): void {
+    const i = this.#children.indexOf(child);
+    if (i >= 0) this.#children.splice(i, 1);
+    const j = child.#parents.indexOf(this);
+    if (j >= 0) child.#parents.splice(j, 1);
+  }
+
   /** Names of the parent topology nodes (the graph root is no topology node). */
   parentNodeNames(): string[] {
     return this.#parents.filter((p) => !(p instanceof RootNode)).map((p) => p.nodeName);

@@ -1,6 +1,8 @@
+import { TopologyException } from '../../errors.js';
 import type { Topology } from '../../topology/topology.js';
 import { GraphNode, RootNode } from './graph-node.js';
 import { STATE_STORE_INFIX } from './name-prefixes.js';
+import { StreamSourceNode } from './stream-source-node.js';
 
 /**
  * The state behind one `StreamsBuilder` (Kafka's `InternalStreamsBuilder`): the name counter,
@@ -55,6 +57,7 @@ export class InternalStreamsBuilder {
    * priority-queue walk in `buildAndOptimizeTopology`.
    */
   buildTopology(): Topology {
+    this.#mergeDuplicateSourceNodes();
     const pending: GraphNode[] = [];
     const seen = new Set<GraphNode>();
     const stack: GraphNode[] = [this.root];
@@ -71,5 +74,32 @@ export class InternalStreamsBuilder {
       node.written = true;
     }
     return this.topology;
+  }
+
+  /**
+   * Kafka's `mergeDuplicateSourceNodes`: `stream('t')` called twice gives one source node for `t`;
+   * the later node's children move to the first, and the later one is never written (its index
+   * stays used). Sources whose topic lists overlap without being equal cannot be merged.
+   */
+  #mergeDuplicateSourceNodes(): void {
+    const byTopic = new Map<string, StreamSourceNode>();
+    for (const node of [...this.root.children]) {
+      if (!(node instanceof StreamSourceNode)) continue;
+      const main = node.topics.map((t) => byTopic.get(t)).find((n) => n !== undefined);
+      if (main === undefined) {
+        for (const topic of node.topics) byTopic.set(topic, node);
+        continue;
+      }
+      const sameTopics = main.topics.length === node.topics.length && main.topics.every((t) => node.topics.includes(t));
+      if (!sameTopics) {
+        throw new TopologyException(`Two source nodes are subscribed to overlapping but not equal input topics: ${main.nodeName} [${main.topics.join(', ')}] and ${node.nodeName} [${node.topics.join(', ')}]`);
+      }
+      if (node.written) continue;
+      for (const child of [...node.children]) {
+        node.removeChild(child);
+        main.addChild(child);
+      }
+      this.root.removeChild(node);
+    }
   }
 }

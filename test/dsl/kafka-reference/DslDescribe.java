@@ -69,6 +69,11 @@ public class DslDescribe {
         b.<String, String>stream("a-topic", Consumed.as("alpha")).peek((k, v) -> { }, Named.as("look")).to("a-out");
         print("two sources", b);
 
+        b = new StreamsBuilder();
+        b.<String, String>stream("same").filter((k, v) -> true).to("a");
+        b.<String, String>stream("same").mapValues(v -> v).to("b");
+        print("same topic twice", b);
+
         // Behaviour checks: split() map keys, and repartition() dropping null keys.
         b = new StreamsBuilder();
         System.out.println("=== split keys: " + new TreeSet<>(b.<String, String>stream("in").split(Named.as("lvl-"))
