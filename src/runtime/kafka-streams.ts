@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfigInput } from '../config.js';
 import { IllegalStateException, StreamsException } from '../errors.js';
-import { createKafkaClient } from './client-factory.js';
+import { createKafkaClient } from '../kafka/index.js';
 import type { AssignmentContext, KafkaAdmin, KafkaClient } from '../kafka/port.js';
 import type { Topology } from '../topology/topology.js';
 import type { TopologyMetadata } from '../topology/topology-metadata.js';

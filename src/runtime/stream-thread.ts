@@ -67,6 +67,8 @@ const RECORDS_PER_TASK_TURN = 200;
 const ITERATION_BUDGET_MS = 15;
 /** Longest idle sleep: bounds wall-clock punctuation latency and commit timing when nothing arrives. */
 const IDLE_POLL_MS = 100;
+/** How long a fetch callback is held while its partition's buffer drains, before the partition is paused instead. */
+const DRAIN_WAIT_MS = 1_000;
 
 /**
  * One consumer in the application's group with its tasks (Kafka Streams' `StreamThread`). Node has
@@ -94,6 +96,8 @@ export class StreamThread {
   #lastCommitMs = Date.now();
   #dying: Promise<void> | undefined;
   #lingering = false;
+  /** Fetch callbacks held until their partition's buffer drains (see `#onBatch`). */
+  readonly #drainWaiters = new Set<{ readonly tp: TopicPartition; readonly release: () => void }>();
 
   constructor(options: StreamThreadOptions) {
     this.name = options.name;
@@ -172,7 +176,7 @@ export class StreamThread {
     await consumer.run({
       onPartitionsRevoked: (partitions) => this.#onRevoked(partitions),
       onPartitionsAssigned: (partitions, context) => this.#onAssigned(partitions, context),
-      onBatch: async (batch) => this.#onBatch(batch),
+      onBatch: (batch) => this.#onBatch(batch),
       onError: (error) => this.#fail(error),
     });
     this.#loopDone = this.#loop();
@@ -195,6 +199,7 @@ export class StreamThread {
     this.#stopping = true;
     this.#setState('PENDING_SHUTDOWN');
     this.#idle.notify();
+    this.#releaseDrained(true);
     this.#dying = (async () => {
       await this.#loopDone;
       const tasks = this.#tasks;
@@ -228,6 +233,7 @@ export class StreamThread {
       } catch (e) {
         this.#fail(e);
       }
+      this.#releaseDrained(false);
       this.#log.info({ partitions: partitions.length }, 'partitions revoked');
     });
   }
@@ -266,14 +272,48 @@ export class StreamThread {
     this.#idle.notify();
   }
 
-  #onBatch(batch: FetchedBatch): void {
-    if (batch.records.length === 0) return;
-    if (this.#tasks?.addRecords(batch, batch.records) === false) {
+  /**
+   * Backpressure, the way kafkajs makes it cheap: a partition over `buffered.records.per.partition`
+   * holds this callback (and so the consumer's next delivery and fetch) until the processing loop
+   * drained it. Pausing would work too, but kafkajs sleeps a whole fetch wait whenever every
+   * partition is paused, which throttles a busy thread to one fetch per wait. The hold is bounded:
+   * if the buffer does not drain in time (a task that is not taking records), the partition is
+   * paused instead and resumed once it drains.
+   */
+  async #onBatch(batch: FetchedBatch): Promise<void> {
+    const tasks = this.#tasks;
+    if (batch.records.length === 0 || tasks === undefined) return;
+    const added = tasks.addRecords(batch, batch.records);
+    if (added === 'unowned') {
       // Not ours (any more): dropping is safe, nothing of it was processed or committed.
       this.#log.debug({ topic: batch.topic, partition: batch.partition }, 'records for a partition without a task dropped');
       return;
     }
     this.#idle.notify();
+    if (added === 'ok' || this.#stopping) return;
+    const tp: TopicPartition = { topic: batch.topic, partition: batch.partition };
+    await new Promise<void>((resolve) => {
+      const waiter = {
+        tp,
+        release: () => {
+          clearTimeout(timer);
+          this.#drainWaiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        waiter.release();
+        if (!this.#stopping && !tasks.isDrained(tp)) tasks.pause(tp);
+      }, DRAIN_WAIT_MS);
+      this.#drainWaiters.add(waiter);
+    });
+  }
+
+  /** Lets held fetch callbacks go: those whose partition drained, or all of them. */
+  #releaseDrained(all: boolean): void {
+    for (const waiter of [...this.#drainWaiters]) {
+      if (all || this.#tasks === undefined || this.#tasks.isDrained(waiter.tp)) waiter.release();
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -296,7 +336,10 @@ export class StreamThread {
   async #iteration(): Promise<number> {
     const tasks = this.#tasks;
     const collector = this.#collector;
-    if (tasks === undefined || collector === undefined || this.#state !== 'RUNNING') return 0;
+    if (tasks === undefined || collector === undefined || this.#state !== 'RUNNING') {
+      this.#releaseDrained(false);
+      return 0;
+    }
     collector.checkError();
     const now = Date.now();
     const deadline = performance.now() + ITERATION_BUDGET_MS;
@@ -320,6 +363,7 @@ export class StreamThread {
     collector.maybeSend();
     if (processed > 0) this.#metrics.recordProcessed(processed);
     if (punctuated > 0) this.#metrics.recordPunctuation(punctuated);
+    this.#releaseDrained(false);
     tasks.resumeDrained();
     if (now - this.#lastCommitMs >= this.#o.config.commitIntervalMs || tasks.commitRequested()) await this.#commit(now);
     return processed + punctuated;
@@ -350,6 +394,7 @@ export class StreamThread {
     const err = error instanceof Error ? error : new StreamsException(String(error));
     this.#stopping = true;
     this.#idle.notify();
+    this.#releaseDrained(true);
     this.#log.error({ err }, 'stream thread failed');
     this.#dying = (async () => {
       // Leave the consumer callback or loop iteration that reported the error before releasing

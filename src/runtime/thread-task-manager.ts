@@ -95,16 +95,30 @@ export class TaskManager {
     this.#previouslyOwned = ids;
   }
 
-  /** Hands fetched records to their task; pauses the partition when its buffer is over the limit. Returns false when no task owns it. */
-  addRecords(tp: TopicPartition, records: readonly ConsumedRecord[]): boolean {
+  /**
+   * Hands fetched records to their task. Returns 'unowned' when no task owns the partition,
+   * 'full' when its buffer is now over `buffered.records.per.partition` (the caller holds the
+   * consumer back until it drains, see `isDrained`), else 'ok'.
+   */
+  addRecords(tp: TopicPartition, records: readonly ConsumedRecord[]): 'ok' | 'full' | 'unowned' {
     const task = this.#byPartition.get(key(tp));
-    if (task === undefined) return false;
+    if (task === undefined) return 'unowned';
     task.addRecords(tp, records);
-    if (task.bufferedCount(tp) > this.#o.maxBufferedPerPartition && !this.#paused.has(key(tp))) {
-      this.#paused.set(key(tp), { topic: tp.topic, partition: tp.partition });
-      this.#o.consumer.pause([tp]);
-    }
-    return true;
+    return task.bufferedCount(tp) > this.#o.maxBufferedPerPartition ? 'full' : 'ok';
+  }
+
+  /** True when the partition's buffer is back within the limit (or no task owns it any more). */
+  isDrained(tp: TopicPartition): boolean {
+    const task = this.#byPartition.get(key(tp));
+    return task === undefined || task.bufferedCount(tp) <= this.#o.maxBufferedPerPartition;
+  }
+
+  /** Stops fetching a partition until `resumeDrained()` finds its buffer drained. */
+  pause(tp: TopicPartition): void {
+    const k = key(tp);
+    if (this.#paused.has(k) || !this.#byPartition.has(k)) return;
+    this.#paused.set(k, { topic: tp.topic, partition: tp.partition });
+    this.#o.consumer.pause([tp]);
   }
 
   /** Resumes paused partitions whose buffers drained back under the limit. */
