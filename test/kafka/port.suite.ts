@@ -239,6 +239,16 @@ export function kafkaPortSuite(name: string, factory: () => Promise<KafkaClient>
         expect(offsets.reduce((sum, o) => sum + o.latest, 0)).toBe(52);
       }, CASE_TIMEOUT_MS);
 
+      it("accepts one send larger than the broker's 1 MiB batch limit, in order", async () => {
+        const { client, admin } = await setUp();
+        const [topic] = await topics(admin, { label: 'large-send', partitions: 1 });
+        const p = await producer(client);
+        const records = Array.from({ length: 3_000 }, (_, i) => ({ topic: topic!, key: b(`k${i}`), value: Buffer.alloc(1_000, i % 256) }));
+        const metadata = await p.send(records);
+        expect(metadata.map((m) => m.offset)).toEqual(records.map((_, i) => i));
+        expect(await admin.listOffsets(topic!)).toEqual([{ partition: 0, earliest: 0, latest: 3_000 }]);
+      }, CASE_TIMEOUT_MS);
+
       it('rejects a partition the topic does not have, naming the topic, and writes nothing', async () => {
         const { client, admin } = await setUp();
         const [topic] = await topics(admin, { label: 'two-partitions', partitions: 2 });

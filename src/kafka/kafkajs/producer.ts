@@ -20,6 +20,7 @@ import type { KafkaProducer, KafkaTransaction, ProducerOptions, ProducerRecord, 
 import { illegalState, KafkajsAdapterError, toAdapterError } from './kafkajs-error.js';
 import { Partitioners } from './kafkajs-module.js';
 import { toKafkajsMessage } from './record-mapping.js';
+import { chunkBySize } from './send-chunks.js';
 import { partitionKey, quoted } from './topic-partitions.js';
 import type { SendBatch, TransactionOwner } from './transaction.js';
 import { KafkajsTransaction } from './transaction.js';
@@ -109,8 +110,14 @@ export class KafkajsProducer implements KafkaProducer, TransactionOwner {
     return this.#error(e, what);
   }
 
-  /** Sends `records` with `sendBatch` and works out each record's partition and offset. */
+  /** Sends `records` with `sendBatch`, in chunks the broker accepts, and works out each record's partition and offset. */
   async sendWith(sendBatch: SendBatch, records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+    const metadata: RecordMetadata[] = [];
+    for (const chunk of chunkBySize(records)) metadata.push(...(await this.#sendChunk(sendBatch, chunk)));
+    return metadata;
+  }
+
+  async #sendChunk(sendBatch: SendBatch, records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     if (this.#fenced !== undefined) throw this.#fenced;
     if (records.length === 0) return [];
     const messages = records.map(toKafkajsMessage);
