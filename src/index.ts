@@ -44,8 +44,23 @@ export {
   InvalidTimestampError,
 } from './processor/timestamp-extractor.js';
 export type { TimestampExtractor, InputRecord } from './processor/timestamp-extractor.js';
+export { StreamsBuilder } from './dsl/streams-builder.js';
+export type { KStream, BranchedKStream, BranchSpec } from './dsl/kstream.js';
+export { Consumed } from './dsl/consumed.js';
+export type { OffsetResetPolicy } from './dsl/consumed.js';
+export { Produced } from './dsl/produced.js';
+export { Named } from './dsl/named.js';
+export { Repartitioned } from './dsl/repartitioned.js';
+export { Branched } from './dsl/branched.js';
+export type { Predicate, KeyValueMapper, ValueMapper, ForeachAction } from './dsl/functions.js';
 
 /* Runtime */
+export { KafkaStreams } from './runtime/kafka-streams.js';
+export type { KafkaStreamsState, StateListener } from './runtime/streams-state.js';
+export { StreamThreadExceptionResponse } from './runtime/uncaught-exception-handler.js';
+export type { StreamsUncaughtExceptionHandler } from './runtime/uncaught-exception-handler.js';
+export type { MetricValue } from './runtime/streams-metrics.js';
+export type { StreamsMetadata } from './runtime/streams-metadata.js';
 
 /* State stores */
 export { Stores } from './state/stores.js';
