@@ -309,6 +309,8 @@ describe('a single group member', () => {
     await expect(consumer.subscribe(['other'])).rejects.toThrow(/while the consumer runs/);
     await expect(consumer.run(new RecordingListener())).rejects.toThrow(/running/);
     expect(() => cluster.client.consumer({ groupId: '' })).toThrow(/groupId/);
+    expect(() => cluster.client.consumer({ groupId: 'g', sessionTimeoutMs: 0 })).toThrow(expect.objectContaining({ type: 'INVALID_SESSION_TIMEOUT' }));
+    expect(() => cluster.client.consumer({ groupId: 'g', maxBytesPerPartition: 0.5 })).toThrow(/maxBytesPerPartition/);
   });
 
   it('reports a listener failure through onError and leaves the group', async () => {

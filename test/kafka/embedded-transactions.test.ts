@@ -179,6 +179,9 @@ describe('transactions', () => {
     await expect(again.sendOffsets('g', [{ topic: 'missing', partition: 0, offset: 1 }])).rejects.toMatchObject({ type: 'UNKNOWN_TOPIC_OR_PARTITION' });
     await again.abort();
     await expect(cluster.client.producer({ transactionalId: 'tx' }).beginTransaction()).rejects.toThrow(/connect\(\)/);
+    await expect(cluster.client.producer({ transactionalId: 'tx', transactionTimeoutMs: 3_600_000 }).connect()).rejects.toMatchObject({
+      type: 'INVALID_TRANSACTION_TIMEOUT',
+    });
   });
 
   it('give exactly-once consume-transform-produce across a crash', async () => {

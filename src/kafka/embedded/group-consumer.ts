@@ -78,6 +78,13 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     if (typeof options?.groupId !== 'string' || options.groupId === '') {
       throw new EmbeddedKafkaError('INVALID_REQUEST', `A group consumer needs a non-empty groupId, but got: ${JSON.stringify(options?.groupId)}`);
     }
+    for (const name of ['sessionTimeoutMs', 'rebalanceTimeoutMs', 'maxBytesPerPartition'] as const) {
+      const value = options[name];
+      if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+        const type = name === 'maxBytesPerPartition' ? 'INVALID_REQUEST' : 'INVALID_SESSION_TIMEOUT';
+        throw new EmbeddedKafkaError(type, `${name} of group '${options.groupId}' must be a positive integer, but got: ${String(value)}`);
+      }
+    }
     this.#cluster = cluster;
     this.#options = options;
     this.#clientId = options.clientId ?? defaultClientId;

@@ -7,6 +7,8 @@ import { EmbeddedTransaction } from './transaction.js';
 
 /** Kafka's default `transaction.timeout.ms`. */
 const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
+/** The broker's default `transaction.max.timeout.ms`: InitProducerId refuses longer timeouts. */
+const MAX_TRANSACTION_TIMEOUT_MS = 900_000;
 
 /**
  * A producer on an embedded cluster. Every send is acknowledged by all replicas at once (there
@@ -33,6 +35,13 @@ export class EmbeddedProducer implements KafkaProducer {
   async connect(): Promise<void> {
     this.#connection.connect();
     const id = this.#options.transactionalId;
+    const timeoutMs = this.#options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
+    if (id !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TRANSACTION_TIMEOUT_MS)) {
+      throw new EmbeddedKafkaError(
+        'INVALID_TRANSACTION_TIMEOUT',
+        `transactionTimeoutMs of '${id}' must be an integer from 1 to ${MAX_TRANSACTION_TIMEOUT_MS} (the broker's transaction.max.timeout.ms), but got: ${String(timeoutMs)}`,
+      );
+    }
     if (id !== undefined && this.#epoch === undefined) this.#epoch = this.#cluster.transactions.initProducer(id);
   }
 
