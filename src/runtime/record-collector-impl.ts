@@ -1,4 +1,4 @@
-import type { KafkaProducer, ProducerRecord } from '../kafka/port.js';
+import type { KafkaProducer, ProducerRecord, RecordMetadata } from '../kafka/port.js';
 import { StreamsException } from '../errors.js';
 import type { RecordCollector } from './task.js';
 
@@ -29,6 +29,8 @@ export class RecordCollectorImpl implements RecordCollector {
   #queue: ProducerRecord[] = [];
   #inFlight: Promise<void> | undefined;
   #error: Error | undefined;
+  /** topic → partition → offset of the last acknowledged record (changelog checkpoints read it). */
+  readonly #acknowledged = new Map<string, Map<number, number>>();
 
   constructor(producer: KafkaProducer, options: RecordCollectorOptions = {}) {
     this.#producer = producer;
@@ -74,6 +76,11 @@ export class RecordCollectorImpl implements RecordCollector {
     this.checkError();
   }
 
+  /** Offset of the last record the broker acknowledged for a partition through this collector (Kafka's `offsets()`). */
+  acknowledgedOffset(topic: string, partition: number): number | undefined {
+    return this.#acknowledged.get(topic)?.get(partition);
+  }
+
   /** Throws the first send error, if one happened. */
   checkError(): void {
     if (this.#error !== undefined) throw this.#error;
@@ -85,13 +92,28 @@ export class RecordCollectorImpl implements RecordCollector {
     await this.#inFlight;
   }
 
+  #remember(metadata: readonly RecordMetadata[]): void {
+    let topic: string | undefined;
+    let byPartition: Map<number, number> | undefined;
+    for (const m of metadata) {
+      if (m.topic !== topic) {
+        topic = m.topic;
+        byPartition = this.#acknowledged.get(topic);
+        if (byPartition === undefined) this.#acknowledged.set(topic, (byPartition = new Map()));
+      }
+      const known = byPartition?.get(m.partition);
+      if (known === undefined || m.offset > known) byPartition?.set(m.partition, m.offset);
+    }
+  }
+
   #kick(): void {
     if (this.#inFlight !== undefined || this.#queue.length === 0 || this.#error !== undefined) return;
     const batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
     this.#inFlight = this.#producer.send(batch).then(
-      () => {
+      (metadata) => {
         this.#inFlight = undefined;
+        this.#remember(metadata);
         this.#onAcknowledged?.(batch.length);
         // Pipelining: whatever queued up during the round trip goes out at once.
         this.#kick();

@@ -36,20 +36,26 @@ export interface ThreadMetrics {
  * A Prometheus export reads the same snapshot later.
  */
 export class StreamsMetrics {
-  readonly #tasks = new Map<string, { threadId: string; taskId: TaskId; counters: Map<TaskCounter, number> }>();
+  /** thread id → task id → counter → value (nested maps: no key building on the per-record path). */
+  readonly #tasks = new Map<string, Map<TaskId, Map<TaskCounter, number>>>();
   readonly #threads = new Map<string, ThreadCounters>();
 
   /** The sink a thread hands to its tasks: counters tagged with thread and task id. */
   taskSink(threadId: string): TaskMetricsSink {
+    let byTask = this.#tasks.get(threadId);
+    if (byTask === undefined) {
+      byTask = new Map();
+      this.#tasks.set(threadId, byTask);
+    }
+    const tasks = byTask;
     return {
       increment: (name, taskId, by = 1) => {
-        const key = `${threadId}\u0000${taskId}`;
-        let entry = this.#tasks.get(key);
-        if (entry === undefined) {
-          entry = { threadId, taskId, counters: new Map() };
-          this.#tasks.set(key, entry);
+        let counters = tasks.get(taskId);
+        if (counters === undefined) {
+          counters = new Map();
+          tasks.set(taskId, counters);
         }
-        entry.counters.set(name, (entry.counters.get(name) ?? 0) + by);
+        counters.set(name, (counters.get(name) ?? 0) + by);
       },
     };
   }
@@ -90,9 +96,11 @@ export class StreamsMetrics {
       add('task-created-total', c.tasksCreated);
       add('task-closed-total', c.tasksClosed);
     }
-    for (const { threadId, taskId, counters } of this.#tasks.values()) {
-      const tags = { 'thread-id': threadId, 'task-id': taskId };
-      for (const [name, value] of counters) out.push({ group: 'stream-task-metrics', name: `${name}-total`, tags, value });
+    for (const [threadId, byTask] of this.#tasks) {
+      for (const [taskId, counters] of byTask) {
+        const tags = { 'thread-id': threadId, 'task-id': taskId };
+        for (const [name, value] of counters) out.push({ group: 'stream-task-metrics', name: `${name}-total`, tags, value });
+      }
     }
     return out;
   }

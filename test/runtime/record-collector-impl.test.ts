@@ -103,3 +103,18 @@ describe('RecordCollectorImpl', () => {
     expect(c.hasRoom()).toBe(true);
   });
 });
+
+describe('RecordCollectorImpl.acknowledgedOffset', () => {
+  it('remembers the highest acknowledged offset per partition', async () => {
+    const producer = new ManualProducer();
+    const c = new RecordCollectorImpl(producer);
+    expect(c.acknowledgedOffset('out', 0)).toBeUndefined();
+    for (let i = 0; i < 3; i++) c.send(rec(i));
+    const flushed = c.flush();
+    producer.sends[0]?.ack();
+    await flushed;
+    // ManualProducer acknowledges record i of a send at offset i of partition 0.
+    expect(c.acknowledgedOffset('out', 0)).toBe(2);
+    expect(c.acknowledgedOffset('out', 1)).toBeUndefined();
+  });
+});
