@@ -327,6 +327,18 @@ describe('a single group member', () => {
   });
 });
 
+describe('a cluster reset', () => {
+  it('stops running consumers with an error, after which disconnect still resolves', async () => {
+    const listener = new RecordingListener();
+    const consumer = await start(listener);
+    cluster.reset();
+    await eventually(() => listener.kinds.includes('error'), 2_000, 'onError');
+    expect(listener.events.at(-1)).toMatchObject({ kind: 'error', error: { message: expect.stringMatching(/was reset/) } });
+    await consumer.disconnect();
+    await expect(consumer.commitOffsets([])).rejects.toThrow(/was reset/);
+  });
+});
+
 describe('rebalancing', () => {
   it('eagerly revokes everything, then splits the partitions when a member joins, and back when it leaves', async () => {
     const a = new RecordingListener();

@@ -190,7 +190,7 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
       this.#phase = 'stopping';
       this.#wake.notify();
       // A loop waiting for a rebalance round to complete holds no partitions: leave right away.
-      if (this.#waitingForGroup && this.#memberId !== undefined) this.#group.leave(this.#memberId);
+      if (this.#waitingForGroup && this.#memberId !== undefined) this.#cluster.findGroup(this.#options.groupId)?.leave(this.#memberId);
     }
     if (this.#loop !== undefined) await this.#loop;
     this.#phase = 'stopped';
