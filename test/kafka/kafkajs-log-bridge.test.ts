@@ -29,6 +29,9 @@ describe('kafkajs log bridge', () => {
     expect(isRoutine(rebalancing)).toBe(true);
     expect(isRoutine(entry(2, 'The group is rebalancing, re-joining'))).toBe(true);
     expect(isRoutine(entry(1, 'Crash: KafkaJSNonRetriableError'))).toBe(false);
+    // Protocol errors at the connection level are retried or thrown to the caller.
+    expect(isRoutine({ ...entry(1, 'Response Fetch(key: 1, version: 11)', { error: 'The requested offset is not within the range' }), namespace: 'Connection' })).toBe(true);
+    expect(isRoutine({ ...entry(1, 'Connection error: read ECONNRESET'), namespace: 'Connection' })).toBe(false);
     const quiet = capture('warn');
     quiet.log(rebalancing);
     expect(quiet.lines).toEqual([]);

@@ -40,9 +40,15 @@ const ROUTINE = [
   'There are unstable offsets that need to be cleared',
 ];
 
-/** Whether a kafkajs entry describes normal operation, though kafkajs logs it as warn/error. */
-export function isRoutine(entry: Pick<LogEntry, 'log'>): boolean {
+/**
+ * Whether a kafkajs entry describes normal operation, though kafkajs logs it as warn/error.
+ * Every protocol error is first logged by kafkajs's Connection ("Response Fetch(key: 1, ...)");
+ * kafkajs then either retries it or throws it, and the adapter rethrows it with a message
+ * naming the topic or group: the connection-level line would report the same thing twice.
+ */
+export function isRoutine(entry: Pick<LogEntry, 'log'> & Partial<Pick<LogEntry, 'namespace'>>): boolean {
   const { message, error } = entry.log as { message: string; error?: unknown };
+  if (entry.namespace === 'Connection' && message.startsWith('Response ')) return true;
   const texts = [message, typeof error === 'string' ? error : ''];
   return ROUTINE.some((routine) => texts.some((text) => text.includes(routine)));
 }
