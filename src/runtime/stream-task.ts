@@ -15,7 +15,7 @@ import {
 } from './exception-handlers.js';
 import { PartitionGroup, type PreparedHead, type RecordQueue } from './partition-group.js';
 import { ProcessorContextImpl, type TaskNode, type TaskServices } from './processor-context-impl.js';
-import { parseTaskId, type StreamTask, type TaskEnvironment, type TaskId } from './task.js';
+import { parseTaskId, type ChangelogPartition, type StreamTask, type TaskEnvironment, type TaskId } from './task.js';
 import { SinkProcessor } from './task-sink.js';
 import { PunctuationQueue, type PunctuationSchedule } from './task-punctuation-queue.js';
 import { TaskStateMachine } from './task-state.js';
@@ -101,6 +101,23 @@ class StreamTaskImpl implements StreamTask, TaskServices {
       if (isPromise(result)) await result;
     }
     this.#state.transitionTo('RUNNING');
+  }
+
+  get restoring(): boolean {
+    return this.#state.state === 'RESTORING';
+  }
+
+  changelogPartitions(): readonly ChangelogPartition[] {
+    return [];
+  }
+
+  async restoreBatch(topic: string, partition: number, _records: readonly ConsumedRecord[]): Promise<void> {
+    throw new IllegalStateException(`Task ${this.id} has no changelog partition ${topic}-${partition} to restore`);
+  }
+
+  async markRestored(): Promise<void> {
+    if (this.#state.state === 'RUNNING') return;
+    this.#state.require('RESTORING', 'end restoration');
   }
 
   addRecords(partition: TopicPartition, records: readonly ConsumedRecord[]): void {

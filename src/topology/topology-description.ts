@@ -142,3 +142,15 @@ export function makeTopologyDescription(subtopologies: readonly SubtopologyDescr
   const text = `Topologies:\n ${parts.map((p) => `  ${p.toString()}`).join('')}`;
   return { subtopologies: [...subtopologies], globalStores: [...globalStores], toString: () => text };
 }
+
+/**
+ * Describes a global store as Kafka's `GlobalStore` does: its source and update processor under
+ * `Sub-topology: N for global store (will not generate tasks)`, numbered with the sub-topologies.
+ */
+export function describeGlobalStore(id: number, source: TopologyNodeDef, processor: TopologyNodeDef): GlobalStoreDescription {
+  const nodes = describeSubtopology(id, [source, processor]).nodes;
+  const sourceDescription = nodes.find((n): n is SourceNodeDescription => n.type === 'source') as SourceNodeDescription;
+  const processorDescription = nodes.find((n): n is ProcessorNodeDescription => n.type === 'processor') as ProcessorNodeDescription;
+  const text = `Sub-topology: ${id} for global store (will not generate tasks)\n    ${sourceDescription.toString()}\n    ${processorDescription.toString()}\n`;
+  return { id, source: sourceDescription, processor: processorDescription, toString: () => text };
+}

@@ -36,4 +36,16 @@ export interface TopologyMetadata {
   readonly internalTopics: readonly InternalTopicSpec[];
   /** User topics written by sinks with a fixed name (dynamic `to(extractor)` topics are not known). */
   readonly sinkTopics: readonly string[];
+  /**
+   * Global stores: every instance reads all partitions of each topic into its store, outside any
+   * task (the runtime runs them through a `GlobalStateTask`). Absent or empty: none. Their topics
+   * are in no sub-topology's `sourceTopics`.
+   */
+  readonly globalStores?: readonly GlobalStoreMetadata[];
+}
+
+export interface GlobalStoreMetadata {
+  readonly storeName: string;
+  /** The topic the store is read from (and restored from: it is the store's changelog). */
+  readonly topic: string;
 }

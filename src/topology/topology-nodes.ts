@@ -1,4 +1,6 @@
 import type { ProcessorSupplier } from '../processor/processor.js';
+import type { StateStore } from '../state/state-store.js';
+import type { StoreBuilder } from '../state/store-builder.js';
 import type { StreamPartitioner } from '../processor/stream-partitioner.js';
 import type { TimestampExtractor } from '../processor/timestamp-extractor.js';
 import type { TopicNameExtractor } from '../processor/topic-name-extractor.js';
@@ -33,6 +35,8 @@ export interface SourceNodeDef {
   /** Topic names as given (short names for repartition topics). */
   readonly topics: readonly string[];
   readonly options: SourceOptions;
+  /** True for the source of a global store (read by every instance, outside tasks). */
+  readonly global?: boolean;
 }
 
 export interface ProcessorNodeDef {
@@ -71,4 +75,25 @@ export interface SubtopologyPlan {
   readonly sinkTopic: ReadonlyMap<string, string>;
   /** Full names of this sub-topology's repartition source topics (FailOnInvalidTimestamp applies). */
   readonly repartitionSourceTopics: ReadonlySet<string>;
+  /**
+   * The stores connected to the sub-topology's processors, in the order they were added to the
+   * topology (the order a task opens and flushes them), with their changelog topic when logged.
+   */
+  readonly stores: readonly TaskStorePlan[];
+}
+
+/** A state store of a sub-topology, as a task builds it. */
+export interface TaskStorePlan {
+  readonly builder: StoreBuilder<StateStore>;
+  /** Full changelog topic name `<application.id>-<store>-changelog`, or undefined when logging is disabled. */
+  readonly changelogTopic: string | undefined;
+}
+
+/** A global store: its source and update processor, run by every instance over all partitions of `topic`. */
+export interface GlobalStorePlan {
+  readonly id: number;
+  readonly builder: StoreBuilder<StateStore>;
+  readonly topic: string;
+  readonly source: SourceNodeDef;
+  readonly processor: ProcessorNodeDef;
 }

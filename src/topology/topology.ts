@@ -1,10 +1,15 @@
 import { TopologyException } from '../errors.js';
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { TopicNameExtractor } from '../processor/topic-name-extractor.js';
+import type { StateStore } from '../state/state-store.js';
+import type { StoreBuilder } from '../state/store-builder.js';
+import { changelogTopicConfigs, changelogTopicName } from './changelog-topics.js';
 import { NodeGrouper } from './node-grouper.js';
-import { describeSubtopology, makeTopologyDescription, type TopologyDescription } from './topology-description.js';
-import type { InternalTopicSpec, SubtopologyMetadata, TopologyMetadata } from './topology-metadata.js';
-import type { SinkNodeDef, SinkOptions, SourceNodeDef, SourceOptions, SubtopologyPlan, TopologyNodeDef } from './topology-nodes.js';
+import { describeGlobalStore, describeSubtopology, makeTopologyDescription, type TopologyDescription } from './topology-description.js';
+import type { GlobalStoreMetadata, InternalTopicSpec, SubtopologyMetadata, TopologyMetadata } from './topology-metadata.js';
+import type {
+  GlobalStorePlan, ProcessorNodeDef, SinkNodeDef, SinkOptions, SourceNodeDef, SourceOptions, SubtopologyPlan, TaskStorePlan, TopologyNodeDef,
+} from './topology-nodes.js';
 
 export type { SinkOptions, SourceOptions } from './topology-nodes.js';
 
@@ -40,6 +45,10 @@ export class Topology {
   /** Short repartition topic name → fixed partition count (undefined: resolved by the runtime). */
   readonly #repartitionTopics = new Map<string, number | undefined>();
   readonly #copartitionGroups: string[][] = [];
+  /** Stores of tasks by name, in the order they were added, with the processors using them. */
+  readonly #stores = new Map<string, { readonly builder: StoreBuilder<StateStore>; readonly users: string[] }>();
+  /** Global stores by name, in the order they were added. */
+  readonly #globalStores = new Map<string, { readonly builder: StoreBuilder<StateStore>; readonly source: string; readonly processor: string; readonly topic: string }>();
 
   /**
    * Adds a source node reading one or more topics.
@@ -115,6 +124,101 @@ export class Topology {
   }
 
   /**
+   * Adds a state store and connects it to the given processors (Kafka's `addStateStore`); each
+   * task of the sub-topology of those processors gets its own copy, opened before processing,
+   * flushed on commit, and (when logged) written to the changelog topic
+   * `<application.id>-<store>-changelog`. Processors get it with `context.getStateStore(name)`.
+   *
+   * Adding the same builder again only connects processors. Connecting processors of different
+   * sub-topologies merges them into one sub-topology (as Kafka Streams does: a store belongs to
+   * one task).
+   *
+   * @param storeBuilder e.g. `Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('counts'), Serdes.String(), Serdes.Long())`
+   * @param processorNames processors already added that use the store
+   * @throws TopologyException when another store (or a global store) has that name, or a processor is unknown or not a processor
+   */
+  addStateStore(storeBuilder: StoreBuilder<StateStore>, ...processorNames: string[]): this {
+    if (storeBuilder === null || typeof storeBuilder !== 'object' || typeof storeBuilder.build !== 'function') {
+      throw new TopologyException(`storeBuilder must be a StoreBuilder (e.g. Stores.keyValueStoreBuilder(...)), but got: ${String(storeBuilder)}`);
+    }
+    const name = storeBuilder.name;
+    if (typeof name !== 'string' || name.length === 0) throw new TopologyException(`The store name must be a non-empty string, but got: ${String(name)}`);
+    const existing = this.#stores.get(name);
+    if (existing !== undefined && existing.builder !== storeBuilder) {
+      throw new TopologyException(`A different StateStore has already been added with the name ${name}`);
+    }
+    if (this.#globalStores.has(name)) throw new TopologyException(`A different GlobalStateStore has already been added with the name ${name}`);
+    if (existing === undefined) this.#stores.set(name, { builder: storeBuilder, users: [] });
+    for (const processorName of processorNames) this.#connect(processorName, name);
+    return this;
+  }
+
+  /**
+   * Connects processors to stores added before (Kafka's `connectProcessorAndStateStores`).
+   * @throws TopologyException when no store is named, a store or the processor is unknown, the
+   *   node is a source or sink, or a store is global (processors use global stores without connecting)
+   */
+  connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): this {
+    if (storeNames.length === 0) throw new TopologyException('stateStoreNames cannot be empty');
+    for (const storeName of storeNames) this.#connect(processorName, storeName);
+    return this;
+  }
+
+  /**
+   * Adds a global store (Kafka's `addGlobalStore`): every instance reads all partitions of
+   * `topic` into one copy of the store, outside any task, restoring it from `topic` before
+   * processing starts; the topic is the store's changelog, so logging is disabled on the builder.
+   * `stateUpdateSupplier` makes the processor that writes each record into the store (it forwards
+   * nothing). Every processor of the topology reads the store with `context.getStateStore(name)`.
+   *
+   * @param storeBuilder the store (its logging is turned off)
+   * @param sourceName name of the source node reading `topic`
+   * @param topic the topic read into the store
+   * @param sourceOptions serdes and timestamp extractor of the source (default: the configured serdes)
+   * @param processorName name of the update processor node
+   * @param stateUpdateSupplier makes the update processor
+   * @throws TopologyException on a duplicate node or store name, or a topic already read by a source
+   */
+  addGlobalStore<K = unknown, V = unknown>(
+    storeBuilder: StoreBuilder<StateStore>,
+    sourceName: string,
+    topic: string,
+    sourceOptions: SourceOptions<K, V>,
+    processorName: string,
+    stateUpdateSupplier: ProcessorSupplier<K, V, void, void>,
+  ): this {
+    if (storeBuilder === null || typeof storeBuilder !== 'object' || typeof storeBuilder.build !== 'function') {
+      throw new TopologyException(`storeBuilder must be a StoreBuilder (e.g. Stores.keyValueStoreBuilder(...)), but got: ${String(storeBuilder)}`);
+    }
+    const storeName = storeBuilder.name;
+    if (this.#stores.has(storeName)) throw new TopologyException(`A different StateStore has already been added with the name ${storeName}`);
+    if (this.#globalStores.has(storeName)) throw new TopologyException(`A different GlobalStateStore has already been added with the name ${storeName}`);
+    if (typeof topic !== 'string' || topic.length === 0) throw new TopologyException(`The topic of global store ${storeName} must be a non-empty string, but got: ${String(topic)}`);
+    if (this.#sourceTopics.has(topic)) throw new TopologyException(`Topic ${topic} has already been registered by another source.`);
+    this.#checkNewName(sourceName);
+    this.#checkNewName(processorName);
+    if (sourceName === processorName) throw new TopologyException(`Processor ${processorName} is already added.`);
+    if (typeof stateUpdateSupplier !== 'function' && (typeof stateUpdateSupplier !== 'object' || stateUpdateSupplier === null || typeof stateUpdateSupplier.get !== 'function')) {
+      throw new TopologyException(`The supplier of processor ${processorName} must be a function or an object with get(), but got: ${String(stateUpdateSupplier)}`);
+    }
+    storeBuilder.withLoggingDisabled();
+    this.#sourceTopics.add(topic);
+    this.#addNode({ kind: 'source', name: sourceName, topics: [topic], options: (sourceOptions ?? {}) as SourceOptions, global: true }, []);
+    this.#addNode(
+      {
+        kind: 'processor',
+        name: processorName,
+        parents: [sourceName],
+        supplier: stateUpdateSupplier as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+        stores: [storeName],
+      },
+      [sourceName],
+    );
+    this.#globalStores.set(storeName, { builder: storeBuilder, source: sourceName, processor: processorName, topic });
+    return this;
+  }
+
+  /**
    * @internal Used by the DSL. Declares `topicName` (without the application-id prefix) an internal
    * repartition topic: the runtime creates it as `<application.id>-<topicName>`, and sources and
    * sinks refer to it by the short name.
@@ -141,7 +245,11 @@ export class Topology {
 
   /** The graph as Kafka Streams prints it: `topology.describe().toString()`. */
   describe(): TopologyDescription {
-    return makeTopologyDescription(this.#groups().map(([id, nodes]) => describeSubtopology(id, nodes)));
+    const groups = this.#groups();
+    const globalIds = new Set(this.#globalGroupIds(groups));
+    const subtopologies = groups.filter(([id]) => !globalIds.has(id)).map(([id, nodes]) => describeSubtopology(id, nodes));
+    const globalStores = this.globalStorePlans().map((plan) => describeGlobalStore(plan.id, plan.source, plan.processor));
+    return makeTopologyDescription(subtopologies, globalStores);
   }
 
   /**
@@ -150,7 +258,12 @@ export class Topology {
    * @throws TopologyException when the topology has no source, or a repartition topic no sink writes
    */
   metadata(applicationId: string): TopologyMetadata {
-    const groups = this.#groups();
+    const allGroups = this.#groups();
+    const globalIds = new Set(this.#globalGroupIds(allGroups));
+    const groups = allGroups.filter(([id]) => !globalIds.has(id));
+    if (groups.length === 0 && globalIds.size > 0) {
+      throw new TopologyException('The topology has only global stores: add a source (or a stream/table) that tasks process before running it');
+    }
     if (groups.length === 0) throw new TopologyException('The topology has no source node: add a source (or a stream/table) before running it');
     const full = (topic: string): string => this.#fullTopicName(applicationId, topic);
     const copartitionGroups = this.#mergedCopartitionGroups().map((g) => g.map(full));
@@ -186,13 +299,24 @@ export class Topology {
         configs: REPARTITION_TOPIC_CONFIGS,
       });
     }
-    return { applicationId, subtopologies, internalTopics, sinkTopics: [...sinkTopics] };
+    for (const [storeName, { builder, users }] of this.#stores) {
+      if (!builder.loggingEnabled || users.length === 0) continue;
+      internalTopics.push({
+        name: changelogTopicName(applicationId, storeName),
+        kind: 'changelog',
+        writerSubtopology: this.#groupIdOf(allGroups, users[0] as string),
+        configs: changelogTopicConfigs(builder),
+      });
+    }
+    const globalStores: GlobalStoreMetadata[] = [...this.#globalStores].map(([storeName, g]) => ({ storeName, topic: g.topic }));
+    return { applicationId, subtopologies, internalTopics, sinkTopics: [...sinkTopics], ...(globalStores.length > 0 ? { globalStores } : {}) };
   }
 
   /** @internal The nodes of one sub-topology, ready for a StreamTask to instantiate. */
   subtopologyPlan(id: number, applicationId: string): SubtopologyPlan {
-    const group = this.#groups().find(([groupId]) => groupId === id);
-    if (group === undefined) throw new TopologyException(`The topology has no sub-topology ${id}`);
+    const groups = this.#groups();
+    const group = groups.find(([groupId]) => groupId === id);
+    if (group === undefined || this.#globalGroupIds(groups).includes(id)) throw new TopologyException(`The topology has no sub-topology ${id}`);
     const nodes = group[1];
     const sourceByTopic = new Map<string, SourceNodeDef>();
     const sinkTopic = new Map<string, string>();
@@ -210,12 +334,63 @@ export class Topology {
         sinkTopic.set(node.name, this.#fullTopicName(applicationId, node.topic));
       }
     }
-    return { id, nodes, sourceByTopic, children, sinkTopic, repartitionSourceTopics };
+    const names = new Set(nodes.map((n) => n.name));
+    const stores: TaskStorePlan[] = [];
+    for (const [storeName, { builder, users }] of this.#stores) {
+      if (!users.some((u) => names.has(u))) continue;
+      stores.push({ builder, changelogTopic: builder.loggingEnabled ? changelogTopicName(applicationId, storeName) : undefined });
+    }
+    return { id, nodes, sourceByTopic, children, sinkTopic, repartitionSourceTopics, stores };
+  }
+
+  /** @internal The global stores with their source and update processor, in the order they were added. */
+  globalStorePlans(): GlobalStorePlan[] {
+    const groups = this.#groups();
+    return [...this.#globalStores.values()].map(({ builder, source, processor, topic }) => ({
+      id: this.#groupIdOf(groups, source),
+      builder,
+      topic,
+      source: this.#nodes.get(source) as SourceNodeDef,
+      processor: this.#nodes.get(processor) as ProcessorNodeDef,
+    }));
   }
 
   /** @internal Node definitions in the order they were added. */
   nodes(): readonly TopologyNodeDef[] {
     return [...this.#nodes.values()];
+  }
+
+  #connect(processorName: string, storeName: string): void {
+    if (this.#globalStores.has(storeName)) {
+      throw new TopologyException(`Global StateStore ${storeName} can be used by a Processor without being specified; it should not be explicitly passed.`);
+    }
+    const store = this.#stores.get(storeName);
+    if (store === undefined) throw new TopologyException(`StateStore ${storeName} is not added yet.`);
+    const node = this.#nodes.get(processorName);
+    if (node === undefined) throw new TopologyException(`Processor ${processorName} is not added yet.`);
+    if (node.kind !== 'processor' || this.#isGlobalNode(processorName)) {
+      throw new TopologyException(`cannot connect a state store ${storeName} to a source node or a sink node.`);
+    }
+    // Kafka unites the store's users into one sub-topology: a store lives in one task.
+    const firstUser = store.users[0];
+    if (firstUser !== undefined) this.#grouper.unite(firstUser, [processorName]);
+    if (!store.users.includes(processorName)) store.users.push(processorName);
+    if (!node.stores.includes(storeName)) node.stores.push(storeName);
+  }
+
+  #isGlobalNode(name: string): boolean {
+    for (const g of this.#globalStores.values()) if (g.source === name || g.processor === name) return true;
+    return false;
+  }
+
+  #globalGroupIds(groups: [number, TopologyNodeDef[]][]): number[] {
+    return groups.filter(([, nodes]) => nodes.some((n) => n.kind === 'source' && n.global === true)).map(([id]) => id);
+  }
+
+  #groupIdOf(groups: [number, TopologyNodeDef[]][], nodeName: string): number {
+    const found = groups.find(([, nodes]) => nodes.some((n) => n.name === nodeName));
+    if (found === undefined) throw new TopologyException(`Node ${nodeName} is in no sub-topology`);
+    return found[0];
   }
 
   #fullTopicName(applicationId: string, topic: string): string {
