@@ -69,6 +69,13 @@ export type { KeyValue, KeyValueStore } from './state/key-value-store.js';
 export type { StoreBuilder, StoreBuildContext, KeyValueBytesStoreSupplier } from './state/store-builder.js';
 export type { KeyValueStoreBuilder } from './state/key-value-store-builder.js';
 export type { TypedKeyValueStore } from './state/typed-key-value-store.js';
+export { Window, TimeWindow, SessionWindow, Windowed } from './state/windowed.js';
+export type { WindowStore, WindowStoreWrite } from './state/window-store.js';
+export type { WindowStoreBuilder, WindowBytesStoreSupplier } from './state/window-store-builder.js';
+export type { TypedWindowStore } from './state/typed-window-store.js';
+export type { SessionStore, SessionStoreWrite } from './state/session-store.js';
+export type { SessionStoreBuilder, SessionBytesStoreSupplier } from './state/session-store-builder.js';
+export type { TypedSessionStore } from './state/typed-session-store.js';
 
 /* Test driver */
 export { TopologyTestDriver } from './test-driver/topology-test-driver.js';
