@@ -58,6 +58,23 @@ describe('kafkajs adapter specifics', () => {
     await consumer.disconnect();
   });
 
+  it('stays in the group while a listener holds a batch longer than the session timeout', async () => {
+    const kafka = client();
+    const topic = await topicWithRecords(kafka, 1);
+    let held = false;
+    const listener = new RecordingListener({
+      onBatch: async () => {
+        await sleep(9_000); // the broker's minimum session timeout is 6 s
+        held = true;
+      },
+    });
+    const consumer = await startConsumer(scope, kafka, { groupId: unique('slow'), sessionTimeoutMs: 6_000, heartbeatIntervalMs: 1_000 }, [topic], listener);
+    await waitFor('the slow batch', () => held, 20_000);
+    await consumer.commitOffsets([{ topic, partition: 0, offset: 1 }]);
+    expect(listener.events.map((e) => e.kind)).toEqual(['assign', 'batch']);
+    expect(listener.errors).toEqual([]);
+  }, 60_000);
+
   it('refuses a disconnect() from inside a listener callback instead of waiting for itself', async () => {
     const kafka = client();
     const topic = await topicWithRecords(kafka, 1);

@@ -25,6 +25,12 @@
  *   not running and cannot commit during revocation; ours fails loudly with Kafka's error
  *   (`ILLEGAL_GENERATION`, `REBALANCE_IN_PROGRESS`, `UNKNOWN_MEMBER_ID` when the group moved on).
  *
+ * - While a listener callback runs, the consumer keeps heartbeating (every heartbeat interval),
+ *   as Java's background heartbeat thread does: kafkajs heartbeats only between batches, so a
+ *   listener that holds a batch (backpressure) or restores state for longer than the session
+ *   timeout would otherwise be expelled from the group. How long a callback may take is then
+ *   bounded by the rebalance timeout once a rebalance starts, as `max.poll.interval.ms` in Java.
+ *
  * Each consumer gets its own kafkajs `Kafka` instance: kafkajs caches committed offsets per
  * group in the instance, shared between its consumers, and one consumer's new generation wipes
  * that cache under another consumer of the same group.
@@ -41,7 +47,7 @@ import type {
 import { decodeAssignment, kafkajsAssigner } from './assignor-bridge.js';
 import { installCoordinatorHooks } from './coordinator-hooks.js';
 import { illegalState, rootCause, toAdapterError } from './kafkajs-error.js';
-import type { Cluster, JoinGroupRequest, JoinGroupResponse, RawRecord, SyncGroupRequest, SyncGroupResponse } from './kafkajs-module.js';
+import type { Cluster, CoordinatorBroker, JoinGroupRequest, JoinGroupResponse, RawRecord, SyncGroupRequest, SyncGroupResponse } from './kafkajs-module.js';
 import { PartitionAssigners } from './kafkajs-module.js';
 import { toConsumedRecord } from './record-mapping.js';
 import { SerialLock } from './serial-lock.js';
@@ -57,6 +63,8 @@ interface Ownership {
 
 /** How long the broker may hold an empty fetch; bounds how late pause/resume/seek and rebalances are noticed. */
 const FETCH_MAX_WAIT_MS = 500;
+/** kafkajs's default heartbeat interval. */
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
 
 export class KafkajsGroupConsumer implements GroupConsumer {
   readonly #groupId: string;
@@ -350,10 +358,25 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   // -- failures -------------------------------------------------------------------------------
 
   async #callListener(callback: () => Promise<void>): Promise<void> {
+    const heartbeats = setInterval(() => void this.#heartbeat(), this.#options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS);
     try {
       await this.#inCallback.run(true, callback);
     } catch (e) {
       this.#fail(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      clearInterval(heartbeats);
+    }
+  }
+
+  /** One heartbeat for the current generation; failures are left to kafkajs's own heartbeat, which rejoins. */
+  async #heartbeat(): Promise<void> {
+    const joined = this.#joined;
+    if (joined === undefined || this.#phase === 'closed' || this.#phase === 'failed') return;
+    try {
+      const coordinator = (await this.#cluster.findGroupCoordinator({ groupId: this.#groupId })) as CoordinatorBroker;
+      await coordinator.heartbeat({ groupId: this.#groupId, groupGenerationId: joined.generationId, memberId: joined.memberId });
+    } catch {
+      // REBALANCE_IN_PROGRESS and friends: kafkajs sees them at its next heartbeat and re-joins.
     }
   }
 

@@ -52,10 +52,11 @@ export interface SyncGroupResponse {
   readonly memberAssignment: Buffer;
 }
 
-/** The coordinator broker as the consumer group uses it; kafkajs's `Broker` type omits these two. */
+/** The coordinator broker as the consumer group uses it; kafkajs's `Broker` type omits these. */
 export interface CoordinatorBroker extends Broker {
   joinGroup(request: JoinGroupRequest): Promise<JoinGroupResponse>;
   syncGroup(request: SyncGroupRequest): Promise<SyncGroupResponse>;
+  heartbeat(request: { groupId: string; groupGenerationId: number; memberId: string }): Promise<unknown>;
 }
 
 /** A record as kafkajs's RecordBatch decoder returns it (`src/protocol/recordBatch/record/v0/decoder.js`). */
