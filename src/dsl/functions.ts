@@ -28,3 +28,20 @@ export type ValueMapper<V, VR, K = unknown> = (value: V, key: K) => VR;
  * the record moves on (peek) and before the next record, so effects happen in record order.
  */
 export type ForeachAction<K, V> = (key: K, value: V) => void | Promise<void>;
+
+/**
+ * Joins a value of one side with the matching value of the other (`join`, `leftJoin`,
+ * `outerJoin`). The key comes last, so `(left, right) => …` works as well as
+ * `(left, right, key) => …` (Kafka's `ValueJoiner` and `ValueJoinerWithKey`). In a left or outer
+ * join the side without a match is `null`.
+ */
+export type ValueJoiner<V1, V2, VR, K = unknown> = (value1: V1, value2: V2, key: K) => VR;
+
+/** The aggregate of a key before its first value (`aggregate`). */
+export type Initializer<VA> = () => VA;
+
+/** Folds a value into its key's aggregate (`aggregate`; a table's adder and subtractor). */
+export type Aggregator<K, V, VA> = (key: K, value: V, aggregate: VA) => VA;
+
+/** Combines a key's aggregate with a value of the same type (`reduce`; a table's adder and subtractor). */
+export type Reducer<V> = (aggregate: V, value: V) => V;
