@@ -1,4 +1,4 @@
-// Reference outputs for test/dsl/describe.test.ts and test/dsl/*: the same DSL programs run with
+// Reference outputs for test/dsl/describe.test.ts, test/dsl/* and test/examples/*: the same DSL programs run with
 // Kafka Streams itself, so the expected texts in our tests are Kafka's, not our reading of its rules.
 // Not part of the build. Run it with the Kafka jars that scripts/kafka-local and Maven cache:
 //
@@ -15,12 +15,16 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.RecordContext;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+import org.apache.kafka.streams.processor.api.Processor;
 
 public class DslDescribe {
     static void print(final String title, final StreamsBuilder builder) {
@@ -73,6 +77,28 @@ public class DslDescribe {
         b.<String, String>stream("same").filter((k, v) -> true).to("a");
         b.<String, String>stream("same").mapValues(v -> v).to("b");
         print("same topic twice", b);
+
+        // examples/processor.ts, hand-built; Kafka prints a TopicNameExtractor with its toString().
+        final Topology processor = new Topology();
+        processor.addSource("log-source", new StringDeserializer(), new StringDeserializer(), "stream_log");
+        processor.addProcessor("log-router", () -> new Processor<String, String, String, String>() {
+            @Override
+            public void process(final org.apache.kafka.streams.processor.api.Record<String, String> record) { }
+        }, "log-source");
+        processor.addSink("routed-sink", new TopicNameExtractor<String, String>() {
+            @Override
+            public String extract(final String key, final String value, final RecordContext context) {
+                return "log_other";
+            }
+
+            @Override
+            public String toString() {
+                return "routeByLevel";
+            }
+        }, new StringSerializer(), new StringSerializer(), "log-router");
+        processor.addSink("summary-sink", "log_summary", new StringSerializer(), new StringSerializer(), "log-router");
+        System.out.println("=== processor example");
+        System.out.print(processor.describe().toString());
 
         // Behaviour checks: split() map keys, and repartition() dropping null keys.
         b = new StreamsBuilder();
