@@ -1,5 +1,6 @@
 import { ConfigException } from '../errors.js';
 import type { Serde } from '../serde/serde.js';
+import { stackKeyValueLayers } from './key-value-store-layers.js';
 import type { KeyValueBytesStoreSupplier, StoreBuildContext, StoreBuilder } from './store-builder.js';
 import { TypedKeyValueStore } from './typed-key-value-store.js';
 
@@ -7,10 +8,9 @@ import { TypedKeyValueStore } from './typed-key-value-store.js';
  * Builds a typed key-value store over the supplier's byte store (Kafka's `KeyValueStoreBuilder`).
  * Defaults as Kafka Streams: logging enabled with no extra topic config, caching disabled.
  *
- * The builder records the caching and logging choices; it does not yet act on them. The record
- * cache and the changelogging layer are separate work: until they exist, `build()` returns the
- * typed store directly over the byte store, and whoever adds them wraps the byte store here,
- * reading `cachingEnabled`, `loggingEnabled` and `logConfig`.
+ * Built inside a task, the layers stack as Kafka's: typed(caching(changelogging(bytes))), each
+ * present only when enabled (caching also needs a record cache with a budget); see
+ * `stackKeyValueLayers`.
  */
 export class KeyValueStoreBuilder<K, V> implements StoreBuilder<TypedKeyValueStore<K, V>> {
   readonly supplier: KeyValueBytesStoreSupplier;
@@ -74,6 +74,6 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<TypedKeyValueSto
       );
     }
     const topic = context.applicationId === undefined ? this.name : `${context.applicationId}-${this.name}-changelog`;
-    return new TypedKeyValueStore(this.supplier.get(context), keySerde, valueSerde, topic);
+    return new TypedKeyValueStore(stackKeyValueLayers(this.supplier.get(context), this, context, false), keySerde, valueSerde, topic);
   }
 }

@@ -1,6 +1,7 @@
 import type { Serde } from '../serde/serde.js';
 import type { KeyValueStore } from './key-value-store.js';
 import type { StateStore } from './state-store.js';
+import type { StoreTaskContext } from './store-task-context.js';
 
 /**
  * Where and for whom a store is built: the runtime (or the test driver) gives this when it
@@ -17,6 +18,12 @@ export interface StoreBuildContext {
   /** Serdes to use when the builder was given none (`default.key.serde` / `default.value.serde`). */
   readonly defaultKeySerde?: Serde<unknown>;
   readonly defaultValueSerde?: Serde<unknown>;
+  /**
+   * The task building the store. With it (and `applicationId`), builders add the changelogging
+   * layer (logging enabled) and the record-cache layer (caching enabled and a cache with a
+   * budget); without it they build the bare typed store.
+   */
+  readonly task?: StoreTaskContext;
 }
 
 /** Makes the byte store of a key-value store, one per task (Kafka's `KeyValueBytesStoreSupplier`). */

@@ -11,6 +11,7 @@ import { LevelWindowStore } from './level-window-store.js';
 import { SessionStoreBuilder, type SessionBytesStoreSupplier } from './session-store-builder.js';
 import { checkSessionStoreOptions } from './session-store-options.js';
 import type { KeyValueBytesStoreSupplier } from './store-builder.js';
+import { TimestampedKeyValueStoreBuilder } from './timestamped-key-value-store-builder.js';
 import { WindowStoreBuilder, type WindowBytesStoreSupplier } from './window-store-builder.js';
 import { checkWindowStoreOptions } from './window-store-options.js';
 
@@ -63,6 +64,18 @@ export const Stores = {
    */
   keyValueStoreBuilder<K, V>(supplier: KeyValueBytesStoreSupplier, keySerde?: Serde<K>, valueSerde?: Serde<V>): KeyValueStoreBuilder<K, V> {
     return new KeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  },
+
+  /**
+   * A builder of timestamped key-value stores (values with the timestamp of their update, as
+   * KTables keep them) over `supplier`'s byte stores. Serdes left out are taken from
+   * `default.key.serde` / `default.value.serde` at build time; `valueSerde` is the serde of the
+   * plain value (the timestamp is added in front of its bytes).
+   * @example
+   * Stores.timestampedKeyValueStoreBuilder(Stores.persistentKeyValueStore('prices'), Serdes.String(), Serdes.Double())
+   */
+  timestampedKeyValueStoreBuilder<K, V>(supplier: KeyValueBytesStoreSupplier, keySerde?: Serde<K>, valueSerde?: Serde<V>): TimestampedKeyValueStoreBuilder<K, V> {
+    return new TimestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
   },
 
   /**

@@ -1,5 +1,6 @@
-import type { CachedStateStore } from './cache-flush-listener.js';
+import type { CacheFlushListener, CachedStateStore } from './cache-flush-listener.js';
 import type { KeyValueStore } from './key-value-store.js';
+import { TypedKeyValueStore } from './typed-key-value-store.js';
 import type { ValueAndTimestamp } from './value-and-timestamp.js';
 
 /**
@@ -17,3 +18,14 @@ import type { ValueAndTimestamp } from './value-and-timestamp.js';
  * await store.put(record.key, ValueAndTimestamp.make((old?.value ?? 0) + 1, record.timestamp));
  */
 export interface TimestampedKeyValueStore<K, V> extends KeyValueStore<K, ValueAndTimestamp<V>>, CachedStateStore<K, ValueAndTimestamp<V>> {}
+
+/**
+ * The typed timestamped store: a typed store of `ValueAndTimestamp<V>` whose flushed updates
+ * carry the new value's timestamp (Kafka's `TimestampedCacheFlushListener`), or the update's
+ * record timestamp for a delete.
+ */
+export class TypedTimestampedKeyValueStore<K, V> extends TypedKeyValueStore<K, ValueAndTimestamp<V>> implements TimestampedKeyValueStore<K, V> {
+  override setFlushListener(listener: CacheFlushListener<K, ValueAndTimestamp<V>>, sendOldValues: boolean): boolean {
+    return super.setFlushListener((record) => listener(record.newValue === null ? record : { ...record, timestamp: record.newValue.timestamp }), sendOldValues);
+  }
+}

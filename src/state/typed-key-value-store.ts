@@ -1,4 +1,5 @@
 import type { Serde } from '../serde/serde.js';
+import type { CacheFlushListener, CachedStateStore } from './cache-flush-listener.js';
 import { mapScan } from './entry-scan.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 
@@ -12,7 +13,7 @@ import type { KeyValue, KeyValueStore } from './key-value-store.js';
  * Keys cannot be `null`. Serdes are called with the store's `serdeTopic` (by convention its
  * changelog topic, as Kafka Streams does) so topic-aware serdes see a stable name.
  */
-export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
+export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
   readonly #inner: KeyValueStore<Buffer, Buffer>;
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
@@ -115,6 +116,32 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   approximateNumEntries(): Promise<number> {
     return this.#inner.approximateNumEntries();
+  }
+
+  /**
+   * Sets the listener of the record cache below, with keys and values deserialized (see
+   * `CachedStateStore`). Returns false, and keeps nothing, when no cache sits below.
+   */
+  setFlushListener(listener: CacheFlushListener<K, V>, sendOldValues: boolean): boolean {
+    const cached = this.#inner as Partial<CachedStateStore<Buffer, Buffer>>;
+    if (typeof cached.setFlushListener !== 'function') return false;
+    const keySerde = this.#keySerde;
+    const topic = this.#topic;
+    return cached.setFlushListener(
+      (record) =>
+        listener({
+          key: keySerde.deserialize(topic, record.key) as K,
+          newValue: record.newValue === null ? null : this.#flushedValue(record.newValue),
+          oldValue: record.oldValue === null ? null : this.#flushedValue(record.oldValue),
+          timestamp: record.timestamp,
+          headers: record.headers,
+        }),
+      sendOldValues,
+    );
+  }
+
+  #flushedValue(bytes: Buffer): V {
+    return this.#valueSerde.deserialize(this.#topic, bytes) as V;
   }
 
   #key(key: K): Buffer {

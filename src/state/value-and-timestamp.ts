@@ -28,13 +28,11 @@ export class ValueAndTimestamp<V> {
    * A value with its timestamp, or `null` when `value` is `null` (Kafka's rule: there is no
    * timestamped tombstone), so `store.put(key, ValueAndTimestamp.make(v, ts))` deletes for a null `v`.
    */
-  static make<V>(value: V, timestamp: number): ValueAndTimestamp<V>;
-  static make<V>(value: V | null, timestamp: number): ValueAndTimestamp<V> | null;
   static make<V>(value: V | null, timestamp: number): ValueAndTimestamp<V> | null {
     return value === null ? null : new ValueAndTimestamp(value, timestamp);
   }
 
-  /** Like {@link make}, but keeps a `null` value (Kafka's `makeAllowNullable`). */
+  /** Like {@link make}, but never `null`: for a value known to be present (or a kept `null`, Kafka's `makeAllowNullable`). */
   static makeAllowNullable<V>(value: V, timestamp: number): ValueAndTimestamp<V> {
     return new ValueAndTimestamp(value, timestamp);
   }
