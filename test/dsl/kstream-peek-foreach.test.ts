@@ -47,6 +47,15 @@ describe('KStream.foreach', () => {
     expect(seen).toEqual([['a', '1', 0], [null, null, 1]]);
   });
 
+  it('accepts an action that returns something other than a Promise (e.g. Array.push)', async () => {
+    const seen: string[] = [];
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('in').peek((k) => seen.push(`peek ${k}`)).foreach((k) => seen.push(`foreach ${k}`));
+    await using driver = new TopologyTestDriver(builder.build(), stringDefaults);
+    await driver.createInputTopic('in', Serdes.String(), Serdes.String()).pipeInput('a', '1', 1);
+    expect(seen).toEqual(['peek a', 'foreach a']);
+  });
+
   it('is terminal: its node has no children', () => {
     const builder = new StreamsBuilder();
     const result = builder.stream<string, string>('in').foreach(() => undefined);

@@ -7,6 +7,8 @@ export class KStreamForeach<K, V> implements Processor<K, V> {
   constructor(private readonly action: ForeachAction<K, V>) {}
 
   process(record: Record<K, V>): void | Promise<void> {
-    return this.action(record.key, record.value);
+    const done: unknown = this.action(record.key, record.value);
+    // `(k, v) => list.push(v)` type-checks as a void action but returns a number: only a Promise is awaited.
+    return done instanceof Promise ? (done as Promise<void>) : undefined;
   }
 }
