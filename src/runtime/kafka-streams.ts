@@ -180,6 +180,10 @@ export class KafkaStreams implements AsyncDisposable {
       partitionCounts: this.#partitionCounts,
       processId: this.#processId,
       createTask: (id, partitions, env) => createStreamTask(this.#topology, id, partitions, env),
+      listOffsets: (topic) => {
+        if (this.#admin === undefined) throw new IllegalStateException('The admin client is closed');
+        return this.#admin.listOffsets(topic);
+      },
       metrics: this.#metrics,
       shutdownRequested: () => this.#shutdownRequested,
       listener: this.#threadListener,

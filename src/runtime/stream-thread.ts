@@ -7,10 +7,13 @@ import type {
   GroupConsumer,
   KafkaClient,
   KafkaProducer,
+  PartitionOffsets,
   TopicPartition,
 } from '../kafka/port.js';
+import { RecordCache } from '../state/record-cache.js';
 import type { TopologyMetadata } from '../topology/topology-metadata.js';
 import { AssignorError, decodeAssignmentInfo, type AssignmentInfo } from './assignment-info.js';
+import { ChangelogRestorer } from './changelog-restorer.js';
 import { IdleSignal, yieldToEventLoop } from './idle-signal.js';
 import { Mutex } from './mutex.js';
 import { subtopologyBySourceTopic, tasksOfPartitions } from './partition-grouper.js';
@@ -55,6 +58,8 @@ export interface StreamThreadOptions {
   readonly partitionCounts: PartitionCounts;
   readonly processId: string;
   readonly createTask: (id: TaskId, partitions: readonly TopicPartition[], env: TaskEnvironment) => StreamTask;
+  /** Earliest and latest offsets of a topic's partitions (changelog restoration). */
+  readonly listOffsets: (topic: string) => Promise<readonly PartitionOffsets[]>;
   readonly metrics: StreamsMetrics;
   readonly shutdownRequested: () => boolean;
   readonly listener: StreamThreadListener;
@@ -67,6 +72,8 @@ const RECORDS_PER_TASK_TURN = 200;
 const ITERATION_BUDGET_MS = 15;
 /** Longest idle sleep: bounds wall-clock punctuation latency and commit timing when nothing arrives. */
 const IDLE_POLL_MS = 100;
+/** Longest wait of a restoration read when the thread has nothing else to do (ms). */
+const RESTORE_WAIT_MS = 50;
 /** How long a fetch callback is held while its partition's buffer drains, before the partition is paused instead. */
 const DRAIN_WAIT_MS = 1_000;
 
@@ -90,6 +97,7 @@ export class StreamThread {
   #consumer: GroupConsumer | undefined;
   #producer: KafkaProducer | undefined;
   #collector: RecordCollectorImpl | undefined;
+  #restorer: ChangelogRestorer | undefined;
   #tasks: TaskManager | undefined;
   #stopping = false;
   #loopDone: Promise<void> = Promise.resolve();
@@ -156,14 +164,24 @@ export class StreamThread {
     const env: TaskEnvironment = {
       config,
       collector,
+      // Kafka's ThreadCache: the tasks of a thread share one budget, the config's split over threads.
+      recordCache: new RecordCache(Math.floor(config.cacheMaxBytes / config.numStreamThreads)),
       clock: Date.now,
       partitionsFor: (topic) => this.#o.partitionCounts.get(topic),
       metrics: this.#o.metrics.taskSink(this.name),
     };
+    const restorer = new ChangelogRestorer({
+      client,
+      readCommitted: config.processingGuarantee === 'exactly_once_v2',
+      listOffsets: this.#o.listOffsets,
+      log: this.#log,
+    });
+    this.#restorer = restorer;
     this.#tasks = new TaskManager({
       createTask: (id, partitions) => this.#o.createTask(id, partitions, env),
       consumer,
       collector,
+      restorer,
       metrics: this.#metrics,
       log: this.#log,
       maxBufferedPerPartition: config.bufferedRecordsPerPartition,
@@ -267,7 +285,8 @@ export class StreamThread {
       }
       this.#lastCommitMs = Date.now();
       this.#log.info({ generation: context.generationId, leader: context.isLeader, partitions: partitions.length }, 'partitions assigned');
-      this.#setState('RUNNING');
+      // As in Kafka Streams, the thread (and so the client) is RUNNING once every task restored.
+      if (this.#tasks?.restoringCount === 0) this.#setState('RUNNING');
     });
     this.#idle.notify();
   }
@@ -292,6 +311,11 @@ export class StreamThread {
     this.#idle.notify();
     if (added === 'ok' || this.#stopping) return;
     const tp: TopicPartition = { topic: batch.topic, partition: batch.partition };
+    if (tasks.isRestoring(tp)) {
+      // Its buffer cannot drain before the task is restored, which may take long: pause at once.
+      tasks.pause(tp);
+      return;
+    }
     await new Promise<void>((resolve) => {
       const waiter = {
         tp,
@@ -336,7 +360,7 @@ export class StreamThread {
   async #iteration(): Promise<number> {
     const tasks = this.#tasks;
     const collector = this.#collector;
-    if (tasks === undefined || collector === undefined || this.#state !== 'RUNNING') {
+    if (tasks === undefined || collector === undefined || (this.#state !== 'RUNNING' && this.#state !== 'PARTITIONS_ASSIGNED')) {
       this.#releaseDrained(false);
       return 0;
     }
@@ -345,9 +369,10 @@ export class StreamThread {
     const deadline = performance.now() + ITERATION_BUDGET_MS;
     let processed = 0;
     let punctuated = 0;
-    for (let progress = tasks.size > 0; progress && performance.now() < deadline; ) {
+    const running = tasks.running();
+    for (let progress = running.length > 0; progress && performance.now() < deadline; ) {
       progress = false;
-      for (const task of tasks.tasks()) {
+      for (const task of running) {
         let n = 0;
         while (n < RECORDS_PER_TASK_TURN && (await task.process(now))) n++;
         if (n > 0) {
@@ -359,14 +384,20 @@ export class StreamThread {
       collector.maybeSend();
       if (!collector.hasRoom()) await collector.waitForRoom();
     }
-    for (const task of tasks.tasks()) if (await task.maybePunctuateSystemTime(now)) punctuated++;
+    for (const task of running) if (await task.maybePunctuateSystemTime(now)) punctuated++;
+    let restored = 0;
+    if (tasks.restoringCount > 0) {
+      // Restoration reads between processing turns; it waits a little only when there is nothing to process.
+      restored = await tasks.restore(processed > 0 ? 0 : RESTORE_WAIT_MS);
+      if (tasks.restoringCount === 0 && this.#state === 'PARTITIONS_ASSIGNED') this.#setState('RUNNING');
+    }
     collector.maybeSend();
     if (processed > 0) this.#metrics.recordProcessed(processed);
     if (punctuated > 0) this.#metrics.recordPunctuation(punctuated);
     this.#releaseDrained(false);
     tasks.resumeDrained();
     if (now - this.#lastCommitMs >= this.#o.config.commitIntervalMs || tasks.commitRequested()) await this.#commit(now);
-    return processed + punctuated;
+    return processed + punctuated + restored;
   }
 
   async #commit(now: number): Promise<void> {
@@ -422,6 +453,7 @@ export class StreamThread {
     } catch (e) {
       this.#log.warn({ err: e }, 'error closing the producer');
     }
+    await this.#restorer?.close().catch((e: unknown) => this.#log.warn({ err: e }, 'error closing the restore reader'));
   }
 
   #setState(next: StreamThreadState): void {

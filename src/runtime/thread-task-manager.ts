@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { TaskMigratedException } from '../errors.js';
 import type { ConsumedRecord, GroupConsumer, TopicPartition, TopicPartitionOffset } from '../kafka/port.js';
+import type { ChangelogRestorer } from './changelog-restorer.js';
 import { isRebalanceError } from './kafka-errors.js';
 import type { RecordCollectorImpl } from './record-collector-impl.js';
 import type { ThreadMetrics } from './streams-metrics.js';
@@ -13,6 +14,7 @@ export interface TaskManagerOptions {
   readonly createTask: TaskFactory;
   readonly consumer: Pick<GroupConsumer, 'pause' | 'resume' | 'commitOffsets'>;
   readonly collector: RecordCollectorImpl;
+  readonly restorer: ChangelogRestorer;
   readonly metrics: ThreadMetrics;
   readonly log: Logger;
   /** `buffered.records.per.partition`: above it a partition is paused until it drains. */
@@ -23,14 +25,19 @@ const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
 
 /**
  * The active tasks of one stream thread (Kafka Streams' `TaskManager`, active tasks only for now):
- * creates them on assignment, feeds them fetched records with per-partition backpressure, commits
- * them (outputs acknowledged before offsets), and closes them on revocation or shutdown.
+ * creates them on assignment, restores the ones with logged stores from their changelogs (they
+ * buffer input meanwhile and are processed once restored), feeds them fetched records with
+ * per-partition backpressure, commits the running ones (outputs acknowledged before offsets), and
+ * closes them on revocation or shutdown.
  */
 export class TaskManager {
   readonly #o: TaskManagerOptions;
   readonly #tasks = new Map<TaskId, StreamTask>();
   readonly #byPartition = new Map<string, StreamTask>();
   readonly #paused = new Map<string, TopicPartition>();
+  /** Tasks waiting for their changelogs; the others are in `#running`, the loop's hot list. */
+  readonly #restoring = new Set<StreamTask>();
+  #running: StreamTask[] = [];
   /** Tasks held until the last revocation: reported in the next subscription so the leader can be sticky. */
   #previouslyOwned: TaskId[] = [];
 
@@ -44,6 +51,21 @@ export class TaskManager {
 
   tasks(): IterableIterator<StreamTask> {
     return this.#tasks.values();
+  }
+
+  /** The tasks that process records (not restoring). */
+  running(): readonly StreamTask[] {
+    return this.#running;
+  }
+
+  get restoringCount(): number {
+    return this.#restoring.size;
+  }
+
+  /** True when the partition's task is still restoring its state (its input waits). */
+  isRestoring(tp: TopicPartition): boolean {
+    const task = this.#byPartition.get(key(tp));
+    return task !== undefined && this.#restoring.has(task);
   }
 
   /** The tasks to report as held in a subscription: the current ones, or those just revoked. */
@@ -74,9 +96,26 @@ export class TaskManager {
       for (const task of created) if (!this.#tasks.has(task.id)) await task.close(false).catch(() => undefined);
       throw e;
     }
+    const restoring = created.filter((t) => t.restoring);
+    const restored = restoring.length > 0 ? await this.#o.restorer.start(restoring) : [];
+    for (const task of created) {
+      if (restoring.includes(task) && !restored.includes(task)) this.#restoring.add(task);
+      else this.#running.push(task);
+    }
     this.#previouslyOwned = [];
     this.#o.metrics.recordTaskCreated(created.length);
-    this.#o.log.info({ tasks: [...assigned.keys()] }, 'tasks assigned');
+    this.#o.log.info({ tasks: [...assigned.keys()], restoring: [...this.#restoring].map((t) => t.id) }, 'tasks assigned');
+  }
+
+  /** One restoration step (see `ChangelogRestorer.step`); tasks that finished start processing. Returns records restored. */
+  async restore(maxWaitMs: number): Promise<number> {
+    if (this.#restoring.size === 0) return 0;
+    const { restored, done } = await this.#o.restorer.step(maxWaitMs);
+    for (const task of done) {
+      this.#restoring.delete(task);
+      this.#running.push(task);
+    }
+    return restored;
   }
 
   /** Commits and closes every task (eager rebalancing revokes all). A failed commit closes them as lost. */
@@ -136,7 +175,7 @@ export class TaskManager {
   }
 
   commitRequested(): boolean {
-    for (const task of this.#tasks.values()) if (task.commitRequested()) return true;
+    for (const task of this.#running) if (task.commitRequested()) return true;
     return false;
   }
 
@@ -149,8 +188,10 @@ export class TaskManager {
   async commit(): Promise<number> {
     if (this.#tasks.size === 0) return 0;
     const started = performance.now();
+    // Restoring tasks have processed nothing yet: nothing of theirs to commit.
+    const tasks = [...this.#running];
     const offsets: TopicPartitionOffset[] = [];
-    for (const task of this.#tasks.values()) offsets.push(...(await task.prepareCommit()));
+    for (const task of tasks) offsets.push(...(await task.prepareCommit()));
     await this.#o.collector.flush();
     if (offsets.length > 0) {
       try {
@@ -160,7 +201,7 @@ export class TaskManager {
         throw e;
       }
     }
-    for (const task of this.#tasks.values()) await task.postCommit();
+    for (const task of tasks) await task.postCommit();
     this.#o.metrics.recordCommit(performance.now() - started);
     return offsets.length;
   }
@@ -174,6 +215,11 @@ export class TaskManager {
     const tasks = [...this.#tasks.values()];
     this.#tasks.clear();
     this.#byPartition.clear();
+    this.#running = [];
+    if (this.#restoring.size > 0) {
+      this.#restoring.clear();
+      await this.#o.restorer.clear();
+    }
     if (this.#paused.size > 0) {
       this.#o.consumer.resume([...this.#paused.values()]);
       this.#paused.clear();

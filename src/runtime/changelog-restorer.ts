@@ -1,0 +1,155 @@
+import type { Logger } from 'pino';
+import type { ConsumedRecord, KafkaClient, PartitionOffsets, PartitionReader } from '../kafka/port.js';
+import type { StreamTask } from './task.js';
+
+export interface ChangelogRestorerOptions {
+  readonly client: KafkaClient;
+  /** Under exactly-once only committed changelog records are restored. */
+  readonly readCommitted: boolean;
+  /** Earliest and latest offsets of every partition of a topic (the admin's `listOffsets`). */
+  readonly listOffsets: (topic: string) => Promise<readonly PartitionOffsets[]>;
+  readonly log: Logger;
+}
+
+interface PendingPartition {
+  readonly task: StreamTask;
+  readonly topic: string;
+  readonly partition: number;
+  /** Where reading starts: the checkpoint + 1, or the log start. */
+  readonly from: number;
+  /** The log end offset when restoration started: restore up to (excluding) it. */
+  readonly end: number;
+  restored: number;
+}
+
+/** How often a long restoration logs its progress (ms). */
+const PROGRESS_LOG_MS = 5_000;
+
+const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+/**
+ * Brings restoring tasks' stores up to date from their changelogs (Kafka Streams' `StoreChangelogReader`,
+ * active tasks only): each changelog partition is read from the task's checkpoint + 1 (or from the
+ * start) up to the log end found when restoration began, through one partition reader per thread.
+ * The stream thread calls `step()` from its loop, so restoring never blocks the consumer's fetches
+ * and heartbeats; tasks that are done are handed back to be processed.
+ *
+ * Under at-least-once the changelog has no transaction markers, so the record at `end - 1` is
+ * always there (the active segment of a compacted topic is never cleaned) and marks the end.
+ * Exactly-once restoration must stop at the last stable offset instead, where a marker may sit:
+ * that needs the reader's position, which the port does not expose yet.
+ */
+export class ChangelogRestorer {
+  readonly #o: ChangelogRestorerOptions;
+  #reader: PartitionReader | undefined;
+  readonly #pending = new Map<string, PendingPartition>();
+  /** Restoring tasks and how many of their changelog partitions are not done yet. */
+  readonly #remaining = new Map<StreamTask, number>();
+  #lastProgressLog = 0;
+
+  constructor(options: ChangelogRestorerOptions) {
+    this.#o = options;
+  }
+
+  /** True while some task waits for its changelogs. */
+  get active(): boolean {
+    return this.#remaining.size > 0;
+  }
+
+  /**
+   * Starts restoring `tasks` (all `restoring`). Tasks with nothing to restore are marked restored
+   * at once and returned.
+   */
+  async start(tasks: readonly StreamTask[]): Promise<StreamTask[]> {
+    const done: StreamTask[] = [];
+    const offsetsByTopic = new Map<string, readonly PartitionOffsets[]>();
+    for (const task of tasks) {
+      let remaining = 0;
+      for (const cp of task.changelogPartitions()) {
+        let offsets = offsetsByTopic.get(cp.topic);
+        if (offsets === undefined) {
+          offsets = await this.#o.listOffsets(cp.topic);
+          offsetsByTopic.set(cp.topic, offsets);
+        }
+        const range = offsets.find((o) => o.partition === cp.partition);
+        if (range === undefined) throw new Error(`Changelog partition ${cp.topic}-${cp.partition} of task ${task.id} does not exist`);
+        // A checkpoint below the log start (records cleaned) restores what is left.
+        const from = Math.max(range.earliest, cp.checkpointOffset === undefined ? range.earliest : cp.checkpointOffset + 1);
+        if (from >= range.latest) continue;
+        this.#pending.set(key(cp.topic, cp.partition), { task, topic: cp.topic, partition: cp.partition, from, end: range.latest, restored: 0 });
+        remaining++;
+        this.#o.log.info({ task: task.id, store: cp.storeName, changelog: `${cp.topic}-${cp.partition}`, from, to: range.latest }, 'restoring store from its changelog');
+      }
+      if (remaining === 0) {
+        await task.markRestored();
+        done.push(task);
+      } else {
+        this.#remaining.set(task, remaining);
+      }
+    }
+    if (this.#pending.size > 0) {
+      this.#reader ??= this.#o.client.reader({ readCommitted: this.#o.readCommitted });
+      await this.#reader.assign([...this.#pending.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.from })));
+    }
+    return done;
+  }
+
+  /** Reads and applies what is available (waiting at most `maxWaitMs`); returns the records restored and the tasks now done. */
+  async step(maxWaitMs: number): Promise<{ restored: number; done: StreamTask[] }> {
+    const reader = this.#reader;
+    if (reader === undefined || this.#pending.size === 0) return { restored: 0, done: [] };
+    const records = await reader.poll(maxWaitMs);
+    const byPartition = new Map<string, ConsumedRecord[]>();
+    for (const r of records) {
+      const k = key(r.topic, r.partition);
+      const list = byPartition.get(k);
+      if (list === undefined) byPartition.set(k, [r]);
+      else list.push(r);
+    }
+    let restored = 0;
+    const done: StreamTask[] = [];
+    for (const [k, list] of byPartition) {
+      const p = this.#pending.get(k);
+      if (p === undefined) continue;
+      const inRange = list.filter((r) => r.offset < p.end);
+      if (inRange.length > 0) {
+        await p.task.restoreBatch(p.topic, p.partition, inRange);
+        p.restored += inRange.length;
+        restored += inRange.length;
+      }
+      if ((list.at(-1)?.offset ?? -1) >= p.end - 1) {
+        this.#pending.delete(k);
+        this.#o.log.info({ task: p.task.id, changelog: `${p.topic}-${p.partition}`, records: p.restored }, 'changelog partition restored');
+        const left = (this.#remaining.get(p.task) ?? 1) - 1;
+        if (left > 0) {
+          this.#remaining.set(p.task, left);
+        } else {
+          this.#remaining.delete(p.task);
+          await p.task.markRestored();
+          done.push(p.task);
+        }
+      }
+    }
+    if (this.#pending.size > 0 && Date.now() - this.#lastProgressLog >= PROGRESS_LOG_MS) {
+      this.#lastProgressLog = Date.now();
+      const left = [...this.#pending.values()].map((p) => `${p.topic}-${p.partition}: ${p.restored} restored, up to offset ${p.end}`);
+      this.#o.log.info({ partitions: left }, 'restoration in progress');
+    }
+    return { restored, done };
+  }
+
+  /** Forgets every restoration (the tasks were closed). */
+  async clear(): Promise<void> {
+    this.#pending.clear();
+    this.#remaining.clear();
+    if (this.#reader !== undefined) await this.#reader.assign([]);
+  }
+
+  async close(): Promise<void> {
+    this.#pending.clear();
+    this.#remaining.clear();
+    const reader = this.#reader;
+    this.#reader = undefined;
+    await reader?.close();
+  }
+}
