@@ -24,10 +24,12 @@ export type KeyValueMapper<K, V, R> = (key: K, value: V) => R;
 export type ValueMapper<V, VR, K = unknown> = (value: V, key: K) => VR;
 
 /**
- * A side effect per record (`peek`, `foreach`). It may return a Promise: the task awaits it before
- * the record moves on (peek) and before the next record, so effects happen in record order.
+ * A side effect per record (`peek`, `foreach`). An `async` action works too: when the action
+ * returns a Promise the task awaits it before the record moves on (peek) and before the next
+ * record, so effects happen in record order. (Typed `=> void`, as `Array.prototype.forEach`'s
+ * callback, so `(k, v) => list.push(v)` and `async (k, v) => { … }` are both accepted.)
  */
-export type ForeachAction<K, V> = (key: K, value: V) => void | Promise<void>;
+export type ForeachAction<K, V> = (key: K, value: V) => void;
 
 /**
  * Joins a value of one side with the matching value of the other (`join`, `leftJoin`,

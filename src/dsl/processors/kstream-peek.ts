@@ -14,7 +14,7 @@ export class KStreamPeek<K, V> implements Processor<K, V, K, V> {
   }
 
   process(record: Record<K, V>): void | Promise<void> {
-    const done = this.action(record.key, record.value);
+    const done: unknown = this.action(record.key, record.value);
     // An async action finishes before the record moves on, so its effect precedes downstream ones.
     if (done instanceof Promise) return done.then(() => this.#context.forward(record));
     return this.#context.forward(record);
