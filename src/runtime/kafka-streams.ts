@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfigInput } from '../config.js';
 import { IllegalStateException, StreamsException } from '../errors.js';
@@ -145,6 +147,20 @@ export class KafkaStreams implements AsyncDisposable {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Deletes this application's local state (`state.dir/<application.id>`: every task's stores and
+   * checkpoints), so the next start restores everything from the changelogs.
+   * @throws IllegalStateException while the client runs (only before start() or after close())
+   */
+  async cleanUp(): Promise<void> {
+    if (this.#state !== 'CREATED' && this.#state !== 'NOT_RUNNING' && this.#state !== 'ERROR') {
+      throw new IllegalStateException(`cleanUp() may only be called before start() or after close(), but the client is ${this.#state}`);
+    }
+    const dir = join(this.#config.stateDir, this.#config.applicationId);
+    await rm(dir, { recursive: true, force: true });
+    this.#log.info({ dir }, 'local state deleted');
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IllegalStateException, MissingSourceTopicException, TopologyException } from '../../src/errors.js';
 import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
@@ -72,6 +75,25 @@ describe('KafkaStreams lifecycle', () => {
     const states = recordStates(idle);
     await idle.close();
     expect(states).toEqual(['PENDING_SHUTDOWN', 'NOT_RUNNING']);
+  });
+
+  it('cleanUp() deletes state.dir/<application.id>, and only while not running', async () => {
+    await admin.createTopics([{ name: 'in', partitions: 1 }]);
+    const stateDir = await mkdtemp(join(tmpdir(), 'kstreams-cleanup-'));
+    try {
+      await mkdir(join(stateDir, 'app', '0_0'), { recursive: true });
+      await writeFile(join(stateDir, 'app', '0_0', '.checkpoint'), 'x');
+      await mkdir(join(stateDir, 'other-app'));
+      const streams = streamsOf(filterTopology('in', 'out'), { 'state.dir': stateDir });
+      await streams.cleanUp();
+      expect(await readdir(stateDir)).toEqual(['other-app']);
+      await streams.start();
+      await expect(streams.cleanUp()).rejects.toThrow(IllegalStateException);
+      await streams.close();
+      await streams.cleanUp();
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('implements Symbol.asyncDispose as close()', async () => {
