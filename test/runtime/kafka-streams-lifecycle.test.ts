@@ -10,7 +10,7 @@ import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { Topology } from '../../src/topology/topology.js';
 import {
-  eventually, expectedFilterOutput, filterInput, filterTopology, produce, readAll, recordStates, sortedValues, streamsConfig, unique,
+  eventually, expectedFilterOutput, filterInput, filterTopology, produce, readAll, recordStates, sleep, sortedValues, streamsConfig, unique,
 } from './runtime-helpers.js';
 
 let name: string;
@@ -94,6 +94,19 @@ describe('KafkaStreams lifecycle', () => {
     } finally {
       await rm(stateDir, { recursive: true, force: true });
     }
+  });
+
+  it('does not spin while idle: an idle client with two threads uses little CPU', async () => {
+    await admin.createTopics([{ name: 'in', partitions: 4 }]);
+    const streams = streamsOf(filterTopology('in', 'out'), { 'num.stream.threads': 2, 'commit.interval.ms': 100 });
+    await streams.start();
+    await sleep(200);
+    const before = process.cpuUsage();
+    await sleep(1_000);
+    const used = process.cpuUsage(before);
+    // A busy loop would burn ~1 s of CPU here; sleeping threads wake ~10 times a second.
+    expect((used.user + used.system) / 1_000).toBeLessThan(250);
+    expect(streams.state()).toBe('RUNNING');
   });
 
   it('implements Symbol.asyncDispose as close()', async () => {
