@@ -303,46 +303,65 @@ class SegmentCursor {
   }
 }
 
+/** What a scan reads, decided when its loop starts (so that it sees the store's stream time then). */
+export interface ScanPlan<T> {
+  readonly segments: readonly LevelSegment[];
+  /** The same range in every segment. */
+  readonly range: LevelRange;
+  /**
+   * Merge the segments by key bytes (key-range scans: each segment is in key order, the result
+   * must be too) rather than read them one after the other (single-key scans, whose segments
+   * hold disjoint, ordered time ranges).
+   */
+  readonly merge: boolean;
+  /** The entry to yield for a raw `[store key, value]` pair, or undefined to skip it. */
+  project(storeKey: Buffer, value: Buffer): T | undefined;
+}
+
 /**
- * Entries of several segments within one range each: concatenated in the order given (for
- * single-key scans, whose segments hold disjoint, ordered time ranges), or merged by key bytes
- * (for key-range scans: each segment is in key order, the result must be too). Yields raw
- * `[storeKey, value]` pairs; `isOpen` is checked after every entry, as the key-value stores do.
- * Every segment is acquired from the first step to the end, so retention cannot delete a segment
- * the scan has yet to read: choose the segments right before iterating.
+ * Reads the segments of a plan, made when the loop starts (`undefined`: nothing to read), as one
+ * async generator (nesting generators costs a promise per entry per level). Every planned
+ * segment is acquired from the first step to the end, so retention cannot delete a segment the
+ * scan has yet to read. `isOpen` is checked after every entry, as the key-value stores do; the
+ * scan is counted in `iterators` while it runs.
  */
-export async function* scanSegments(
-  segments: LevelSegments,
-  chosen: readonly LevelSegment[],
-  range: LevelRange,
-  merge: boolean,
+export async function* scanSegments<T>(
+  owner: LevelSegments,
+  plan: () => ScanPlan<T> | undefined,
   isOpen: () => boolean,
-): AsyncGenerator<[Buffer, Buffer], void, undefined> {
+  iterators: Set<object>,
+): AsyncGenerator<T, void, undefined> {
+  const scan = plan();
+  if (scan === undefined) return;
+  const { segments, range, merge, project } = scan;
   const reverse = range.reverse === true;
   const cursors: SegmentCursor[] = [];
-  for (const segment of chosen) segments.acquire(segment);
+  const token = {};
+  iterators.add(token);
+  for (const segment of segments) owner.acquire(segment);
   try {
-    if (!merge || chosen.length === 1) {
-      for (const segment of chosen) {
-        if (!isOpen()) throw closedDuringScan(segments.storeName);
+    if (!merge || segments.length === 1) {
+      for (const segment of segments) {
+        if (!isOpen()) throw closedDuringScan(owner.storeName);
         const cursor = new SegmentCursor(segment, range);
         cursors.push(cursor);
         for (;;) {
           let more = cursor.advance();
-          if (typeof more !== 'boolean') more = await guard(more, segments.storeName, isOpen);
+          if (typeof more !== 'boolean') more = await guard(more, owner.storeName, isOpen);
           if (!more) break;
-          yield [cursor.key, cursor.value];
-          if (!isOpen()) throw closedDuringScan(segments.storeName);
+          const entry = project(cursor.key, cursor.value);
+          if (entry === undefined) continue;
+          yield entry;
+          if (!isOpen()) throw closedDuringScan(owner.storeName);
         }
-        await cursor.close();
       }
       return;
     }
     const heads: SegmentCursor[] = [];
-    for (const segment of chosen) {
+    for (const segment of segments) {
       const cursor = new SegmentCursor(segment, range);
       cursors.push(cursor);
-      if (await guard(Promise.resolve(cursor.advance()), segments.storeName, isOpen)) heads.push(cursor);
+      if (await guard(Promise.resolve(cursor.advance()), owner.storeName, isOpen)) heads.push(cursor);
     }
     while (heads.length > 0) {
       let best = 0;
@@ -351,15 +370,20 @@ export async function* scanSegments(
         if (reverse ? order > 0 : order < 0) best = i;
       }
       const cursor = heads[best]!;
-      yield [cursor.key, cursor.value];
-      if (!isOpen()) throw closedDuringScan(segments.storeName);
+      const entry = project(cursor.key, cursor.value);
+      if (entry !== undefined) {
+        yield entry;
+        if (!isOpen()) throw closedDuringScan(owner.storeName);
+      }
       let more = cursor.advance();
-      if (typeof more !== 'boolean') more = await guard(more, segments.storeName, isOpen);
+      if (typeof more !== 'boolean') more = await guard(more, owner.storeName, isOpen);
       if (!more) heads.splice(best, 1);
     }
   } finally {
+    iterators.delete(token);
+    // classic-level closes iterators synchronously underneath; its promise only settles bookkeeping.
     await Promise.allSettled(cursors.map((cursor) => cursor.close()));
-    for (const segment of chosen) segments.release(segment);
+    for (const segment of segments) owner.release(segment);
   }
 }
 

@@ -1,6 +1,6 @@
 import { compareBytes } from './byte-order.js';
 import type { KeyValue } from './key-value-store.js';
-import { LevelSegments, scanSegments, type LevelRange, type LevelSegment, type LevelWrite } from './level-segments.js';
+import { LevelSegments, scanSegments, type LevelRange, type LevelWrite, type ScanPlan } from './level-segments.js';
 import { afterAllOfKey, checkStoredTime, checkTimeBound, clampTimeRange } from './ordered-key-schema.js';
 import { sessionEndOf, sessionKeyOf, sessionStartOf, sessionStoreKey } from './session-key-schema.js';
 import type { SessionStore, SessionStoreWrite } from './session-store.js';
@@ -203,46 +203,45 @@ export class LevelSessionStore implements SessionStore<Buffer, Buffer> {
     this.#openSegments();
     checkTimeBound(this.name, 'earliestSessionEnd', earliestSessionEndMs);
     checkTimeBound(this.name, 'latestSessionStart', latestSessionStartMs);
-    return { [Symbol.asyncIterator]: () => this.#entries(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs, reverse) };
+    return { [Symbol.asyncIterator]: () => this.#scan(() => this.#plan(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs, reverse)) };
   }
 
-  /** Observed stream time is read when the loop starts, as the segments are chosen. */
-  async *#entries(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, earliestSessionEndMs: number, latestSessionStartMs: number, reverse: boolean): AsyncGenerator<KeyValue<Windowed<Buffer>, Buffer>, void, undefined> {
+  /** Made when the loop starts: reads observed stream time then. */
+  #plan(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, earliestSessionEndMs: number, latestSessionStartMs: number, reverse: boolean): ScanPlan<KeyValue<Windowed<Buffer>, Buffer>> | undefined {
     const segments = this.#openSegments();
     const [clampedEnd, latestStart] = clampTimeRange(earliestSessionEndMs, latestSessionStartMs);
     const earliestEnd = Math.max(clampedEnd, this.#liveFrom());
-    if (latestStart < 0 || earliestEnd > Number.MAX_SAFE_INTEGER) return;
-    if (keyFrom !== undefined && keyTo !== undefined && compareBytes(keyFrom, keyTo) > 0) return;
-    // One key's sessions lie in disjoint end ranges per segment: reading segments in order keeps (end, start) order.
-    const single = keyFrom !== undefined && keyFrom === keyTo;
-    const chosen = segments.segments(segments.segmentId(earliestEnd), Number.MAX_SAFE_INTEGER, reverse);
+    if (latestStart < 0 || earliestEnd > Number.MAX_SAFE_INTEGER) return undefined;
+    if (keyFrom !== undefined && keyTo !== undefined && compareBytes(keyFrom, keyTo) > 0) return undefined;
     const range: LevelRange = { reverse };
     if (keyFrom !== undefined) range.gte = sessionStoreKey(keyFrom, earliestEnd, 0);
     if (keyTo !== undefined) range.lt = afterAllOfKey(keyTo);
-    for await (const [composite, value] of this.#tracked(segments, chosen, range, !single)) {
-      const end = sessionEndOf(composite);
-      const start = sessionStartOf(composite);
-      if (end < earliestEnd || start > latestStart) continue;
-      yield { key: new Windowed(sessionKeyOf(composite), new SessionWindow(start, end)), value };
-    }
+    return {
+      segments: segments.segments(segments.segmentId(earliestEnd), Number.MAX_SAFE_INTEGER, reverse),
+      range,
+      // One key's sessions lie in disjoint end ranges per segment: reading segments in order keeps (end, start) order.
+      merge: !(keyFrom !== undefined && keyFrom === keyTo),
+      project: (composite, value) => {
+        const end = sessionEndOf(composite);
+        const start = sessionStartOf(composite);
+        if (end < earliestEnd || start > latestStart) return undefined;
+        return { key: new Windowed(sessionKeyOf(composite), new SessionWindow(start, end)), value };
+      },
+    };
   }
 
-  /** A segment scan counted in `openIterators` while it runs. */
-  async *#tracked(segments: LevelSegments, chosen: readonly LevelSegment[], range: LevelRange, merge: boolean): AsyncGenerator<[Buffer, Buffer], void, undefined> {
-    const token = {};
-    this.#iterators.add(token);
-    try {
-      yield* scanSegments(segments, chosen, range, merge, () => this.#segments === segments);
-    } finally {
-      this.#iterators.delete(token);
-    }
+  /** A scan of this store's segments, counted in `openIterators` while it runs. */
+  #scan<T>(plan: () => ScanPlan<T> | undefined): AsyncGenerator<T, void, undefined> {
+    const segments = this.#openSegments();
+    return scanSegments(segments, plan, () => this.#segments === segments, this.#iterators);
   }
 
   /** Recovers observed stream time (the largest session end) by scanning the newest non-empty segment, after a crash. */
   async #recover(segments: LevelSegments): Promise<void> {
     this.#observedStreamTime = -1;
     for (const segment of segments.segments(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true)) {
-      for await (const [composite] of scanSegments(segments, [segment], {}, false, () => true)) {
+      const plan = { segments: [segment], range: {}, merge: false, project: (composite: Buffer) => composite };
+      for await (const composite of scanSegments(segments, () => plan, () => true, new Set())) {
         this.#observedStreamTime = Math.max(this.#observedStreamTime, sessionEndOf(composite));
       }
       if (this.#observedStreamTime >= 0) return;

@@ -1,6 +1,6 @@
 import { compareBytes } from './byte-order.js';
 import type { KeyValue } from './key-value-store.js';
-import { LevelSegments, scanSegments, type LevelRange, type LevelSegment, type LevelWrite } from './level-segments.js';
+import { LevelSegments, scanSegments, type LevelRange, type LevelWrite, type ScanPlan } from './level-segments.js';
 import { checkStoredTime, checkTimeBound, clampTimeRange } from './ordered-key-schema.js';
 import { assertStoreOpen } from './state-store.js';
 import { MAX_SEQ, windowKeyOf, windowSeqOf, windowStartOf, windowStoreKey } from './window-key-schema.js';
@@ -208,7 +208,7 @@ export class LevelWindowStore implements WindowStore<Buffer, Buffer> {
     if (segment === undefined) return undefined;
     if (!this.retainDuplicates) return segment.db.getSync(windowStoreKey(key, windowStartMs, 0));
     const range: LevelRange = { gte: windowStoreKey(key, windowStartMs, 0), lte: windowStoreKey(key, windowStartMs, MAX_SEQ), reverse: true };
-    for await (const [, value] of scanSegments(segments, [segment], range, false, () => this.#segments === segments)) return value;
+    for await (const value of this.#scan(() => ({ segments: [segment], range, merge: false, project: (_key: Buffer, v: Buffer) => v }))) return value;
     return undefined;
   }
 
@@ -216,53 +216,56 @@ export class LevelWindowStore implements WindowStore<Buffer, Buffer> {
     this.#openSegments();
     checkTimeBound(this.name, 'timeFrom', timeFromMs);
     checkTimeBound(this.name, 'timeTo', timeToMs);
-    return { [Symbol.asyncIterator]: () => this.#keyEntries(key, timeFromMs, timeToMs, reverse) };
+    return { [Symbol.asyncIterator]: () => this.#scan(() => this.#keyPlan(key, timeFromMs, timeToMs, reverse)) };
   }
 
-  /** Observed stream time is read when the loop starts, as the segments are chosen. */
-  async *#keyEntries(key: Buffer, timeFromMs: number, timeToMs: number, reverse: boolean): AsyncGenerator<KeyValue<number, Buffer>, void, undefined> {
+  /** Made when the loop starts: reads observed stream time then. */
+  #keyPlan(key: Buffer, timeFromMs: number, timeToMs: number, reverse: boolean): ScanPlan<KeyValue<number, Buffer>> | undefined {
     const segments = this.#openSegments();
     const [clampedFrom, to] = clampTimeRange(timeFromMs, timeToMs);
     const from = Math.max(clampedFrom, this.#liveFrom());
-    if (from > to) return;
-    const chosen = segments.segments(segments.segmentId(from), segments.segmentId(to), reverse);
-    const range: LevelRange = { gte: windowStoreKey(key, from, 0), lte: windowStoreKey(key, to, MAX_SEQ), reverse };
-    for await (const [composite, value] of this.#tracked(segments, chosen, range, false)) yield { key: windowStartOf(composite), value };
+    if (from > to) return undefined;
+    return {
+      segments: segments.segments(segments.segmentId(from), segments.segmentId(to), reverse),
+      range: { gte: windowStoreKey(key, from, 0), lte: windowStoreKey(key, to, MAX_SEQ), reverse },
+      merge: false,
+      project: (composite, value) => ({ key: windowStartOf(composite), value }),
+    };
   }
 
   #fetchKeys(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, timeFromMs: number, timeToMs: number, reverse: boolean): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
     this.#openSegments();
     checkTimeBound(this.name, 'timeFrom', timeFromMs);
     checkTimeBound(this.name, 'timeTo', timeToMs);
-    return { [Symbol.asyncIterator]: () => this.#rangeEntries(keyFrom, keyTo, timeFromMs, timeToMs, reverse) };
+    return { [Symbol.asyncIterator]: () => this.#scan(() => this.#rangePlan(keyFrom, keyTo, timeFromMs, timeToMs, reverse)) };
   }
 
-  async *#rangeEntries(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, timeFromMs: number, timeToMs: number, reverse: boolean): AsyncGenerator<KeyValue<Windowed<Buffer>, Buffer>, void, undefined> {
+  #rangePlan(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, timeFromMs: number, timeToMs: number, reverse: boolean): ScanPlan<KeyValue<Windowed<Buffer>, Buffer>> | undefined {
     const segments = this.#openSegments();
     const [clampedFrom, to] = clampTimeRange(timeFromMs, timeToMs);
     const from = Math.max(clampedFrom, this.#liveFrom());
-    if (from > to || (keyFrom !== undefined && keyTo !== undefined && compareBytes(keyFrom, keyTo) > 0)) return;
-    const chosen = segments.segments(segments.segmentId(from), segments.segmentId(to), reverse);
+    if (from > to || (keyFrom !== undefined && keyTo !== undefined && compareBytes(keyFrom, keyTo) > 0)) return undefined;
     const range: LevelRange = { reverse };
     if (keyFrom !== undefined) range.gte = windowStoreKey(keyFrom, from, 0);
     if (keyTo !== undefined) range.lte = windowStoreKey(keyTo, to, MAX_SEQ);
     const size = this.windowSizeMs;
-    for await (const [composite, value] of this.#tracked(segments, chosen, range, true)) {
-      const start = windowStartOf(composite);
-      if (start < from || start > to) continue;
-      yield { key: new Windowed(windowKeyOf(composite), new TimeWindow(start, start + size)), value };
-    }
+    return {
+      segments: segments.segments(segments.segmentId(from), segments.segmentId(to), reverse),
+      range,
+      merge: true,
+      // Keys strictly inside the key range come with all their windows: keep those in the time range.
+      project: (composite, value) => {
+        const start = windowStartOf(composite);
+        if (start < from || start > to) return undefined;
+        return { key: new Windowed(windowKeyOf(composite), new TimeWindow(start, start + size)), value };
+      },
+    };
   }
 
-  /** A segment scan counted in `openIterators` while it runs. */
-  async *#tracked(segments: LevelSegments, chosen: readonly LevelSegment[], range: LevelRange, merge: boolean): AsyncGenerator<[Buffer, Buffer], void, undefined> {
-    const token = {};
-    this.#iterators.add(token);
-    try {
-      yield* scanSegments(segments, chosen, range, merge, () => this.#segments === segments);
-    } finally {
-      this.#iterators.delete(token);
-    }
+  /** A scan of this store's segments, counted in `openIterators` while it runs. */
+  #scan<T>(plan: () => ScanPlan<T> | undefined): AsyncGenerator<T, void, undefined> {
+    const segments = this.#openSegments();
+    return scanSegments(segments, plan, () => this.#segments === segments, this.#iterators);
   }
 
   /** Recovers observed stream time (and the duplicate sequence number) by scanning, after a crash. */
@@ -271,7 +274,8 @@ export class LevelWindowStore implements WindowStore<Buffer, Buffer> {
     this.#seq = 0;
     const newestFirst = segments.segments(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true);
     for (const segment of newestFirst) {
-      for await (const [composite] of scanSegments(segments, [segment], {}, false, () => true)) {
+      const plan = { segments: [segment], range: {}, merge: false, project: (composite: Buffer) => composite };
+      for await (const composite of scanSegments(segments, () => plan, () => true, new Set())) {
         this.#observedStreamTime = Math.max(this.#observedStreamTime, windowStartOf(composite));
         if (this.retainDuplicates) this.#seq = Math.max(this.#seq, windowSeqOf(composite));
       }
