@@ -107,10 +107,13 @@ export class LevelWindowStore implements WindowStore<Buffer, Buffer> {
     const write = this.#toWrite(key, value, windowStartMs);
     if (write !== undefined) {
       const id = segments.segmentId(windowStartMs);
-      const segment = segments.get(id) ?? (await segments.getOrCreate(id));
-      segment.unsynced = write;
-      if (write.type === 'put') await segment.db.put(write.key, write.value);
-      else await segment.db.del(write.key);
+      // A delete in a segment that does not exist has nothing to delete: do not create the segment for it.
+      const segment = segments.get(id) ?? (write.type === 'put' ? await segments.getOrCreate(id) : undefined);
+      if (segment !== undefined) {
+        segment.unsynced = write;
+        if (write.type === 'put') await segment.db.put(write.key, write.value);
+        else await segment.db.del(write.key);
+      }
     }
     await this.#dropExpired(segments);
   }
@@ -129,7 +132,11 @@ export class LevelWindowStore implements WindowStore<Buffer, Buffer> {
       else batch.push(write);
     }
     for (const [id, batch] of batches) {
-      const segment = segments.get(id) ?? (await segments.getOrCreate(id));
+      let segment = segments.get(id);
+      if (segment === undefined) {
+        if (!batch.some((write) => write.type === 'put')) continue;
+        segment = await segments.getOrCreate(id);
+      }
       segment.unsynced = batch[batch.length - 1];
       await segment.db.batch(batch);
     }

@@ -57,6 +57,16 @@ describe('LevelWindowStore segments on disk', () => {
     expect(await countRawEntries(store, directory)).toBe(3);
   });
 
+  it('creates no segment for deletes alone', async () => {
+    const directory = join(root, 'app', '0_5', 'counts');
+    const store = await open(directory, { retentionPeriodMs: 10_000, windowSizeMs: 10, segmentIntervalMs: 1000 });
+    await store.put(b('a'), null, 500);
+    await store.putAll([{ key: b('a'), value: null, windowStartMs: 1500 }, { key: b('b'), value: null, windowStartMs: 2500 }]);
+    expect(await segmentDirectories(directory)).toEqual([]);
+    await store.putAll([{ key: b('a'), value: b('1'), windowStartMs: 1500 }, { key: b('a'), value: null, windowStartMs: 1600 }]);
+    expect(store.segmentNames).toEqual(['counts.1000']);
+  });
+
   it('recovers stream time and duplicate sequence numbers by scanning after a crash (no clean-shutdown file)', async () => {
     const directory = join(root, 'app', '0_2', 'joins');
     const options = { retentionPeriodMs: 1000, windowSizeMs: 0, retainDuplicates: true, segmentIntervalMs: 500 };
