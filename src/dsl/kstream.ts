@@ -1,4 +1,3 @@
-import { TopologyException } from '../errors.js';
 import { adaptFixedKeyProcessorSupplier, type FixedKeyProcessorSupplier } from '../processor/fixed-key-processor.js';
 import { supplyProcessor, type ProcessorSupplier } from '../processor/processor.js';
 import type { StreamPartitioner } from '../processor/stream-partitioner.js';
@@ -9,7 +8,7 @@ import {
 } from './internal/arguments.js';
 import type { GraphNode } from './internal/graph-node.js';
 import { NamePrefix } from './internal/name-prefixes.js';
-import { canConnectStores, ProcessorGraphNode } from './internal/processor-graph-node.js';
+import { ProcessorGraphNode } from './internal/processor-graph-node.js';
 import { createRepartitionNode } from './internal/repartition-node.js';
 import { STREAM_HANDLE, type StreamHandle } from './internal/stream-handle.js';
 import { StreamSinkNode } from './internal/stream-sink-node.js';
@@ -286,8 +285,10 @@ export class KStream<K, V> {
    * repartitioning, and serdes fall back to the defaults.
    *
    * @param supplier returns a new processor on every call (one per task)
-   * @param storeNames names of state stores the processor uses, after an optional `Named`
+   * @param storeNames names of state stores the processor uses (added before with
+   *   `StreamsBuilder.addStateStore`), after an optional `Named`
    * @throws TypeError when the supplier returns the same instance twice
+   * @throws TopologyException from `build()` when a store name was not added
    * @example stream.process(() => new Dedupe(), Named.as('dedupe'), 'seen-store')
    */
   process<KOut, VOut>(supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNames: string[]): KStream<KOut, VOut>;
@@ -331,9 +332,6 @@ export class KStream<K, V> {
       }
     }
     const handle = this[STREAM_HANDLE];
-    if (storeNames.length > 0 && !canConnectStores(handle.builder.topology)) {
-      throw new TopologyException(`${operator}: cannot connect state stores [${storeNames.join(', ')}]: this Topology has no connectProcessorAndStateStores yet`);
-    }
     // Kafka's process()/processValues(): a given Named draws no index, a generated name does.
     const name = named?.name ?? handle.builder.newProcessorName(prefix);
     const node = new ProcessorGraphNode(name, supplier, storeNames as string[]);

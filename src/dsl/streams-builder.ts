@@ -1,7 +1,10 @@
+import type { StateStore } from '../state/state-store.js';
+import type { StoreBuilder } from '../state/store-builder.js';
 import { Topology } from '../topology/topology.js';
 import { describeValue, requireInstanceOrUndefined } from './internal/arguments.js';
 import { InternalStreamsBuilder } from './internal/internal-streams-builder.js';
 import { NamePrefix } from './internal/name-prefixes.js';
+import { StateStoreNode } from './internal/state-store-node.js';
 import { StreamSourceNode } from './internal/stream-source-node.js';
 import { Consumed } from './consumed.js';
 import { KStream } from './kstream.js';
@@ -58,6 +61,23 @@ export class StreamsBuilder {
       sourceNodes: new Set([name]),
       repartitionRequired: false,
     });
+  }
+
+  /**
+   * Adds a state store that `process()` / `processValues()` processors name to use it (Kafka's
+   * `StreamsBuilder.addStateStore`). Each task gets its own copy; processors get it with
+   * `context.getStateStore(name)`. Add it before the processors that use it.
+   *
+   * @example
+   * builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('seen'), Serdes.String(), Serdes.String()));
+   * builder.stream<string, string>('in').process(() => new Dedupe(), 'seen').to('out');
+   */
+  addStateStore(storeBuilder: StoreBuilder<StateStore>): this {
+    if (storeBuilder === null || typeof storeBuilder !== 'object' || typeof storeBuilder.build !== 'function') {
+      throw new TypeError(`addStateStore(): storeBuilder must be a StoreBuilder (e.g. Stores.keyValueStoreBuilder(...)), but got: ${describeValue(storeBuilder)}`);
+    }
+    this.#internal.addGraphNode(this.#internal.root, new StateStoreNode(storeBuilder));
+    return this;
   }
 
   /**

@@ -7,7 +7,10 @@ import type { Processor } from '../../src/processor/processor.js';
 import type { ProcessorContext } from '../../src/processor/processor-context.js';
 import { PunctuationType } from '../../src/processor/punctuation.js';
 import { Record } from '../../src/processor/record.js';
+import { TopologyException } from '../../src/errors.js';
 import { Serdes } from '../../src/serde/serdes.js';
+import { Stores } from '../../src/state/stores.js';
+import type { TypedKeyValueStore } from '../../src/state/typed-key-value-store.js';
 import { TopologyTestDriver } from '../../src/test-driver/topology-test-driver.js';
 import { stringDefaults } from './string-config.js';
 
@@ -85,10 +88,40 @@ describe('KStream.process', () => {
     expect(driver.createOutputTopic('out', Serdes.String(), Serdes.String()).readKeyValue()).toEqual({ key: 'v', value: 'v' });
   });
 
-  it('says clearly that state stores cannot be connected yet', () => {
+  it('connects the named state stores: a dedupe processor keeps its seen keys in one', async () => {
+    class Dedupe implements Processor<string, string, string, string> {
+      #context!: ProcessorContext<string, string>;
+      #seen!: TypedKeyValueStore<string, string>;
+      init(context: ProcessorContext<string, string>): void {
+        this.#context = context;
+        this.#seen = context.getStateStore<TypedKeyValueStore<string, string>>('seen');
+      }
+      async process(record: Record<string, string>): Promise<void> {
+        if ((await this.#seen.get(record.key)) !== undefined) return;
+        await this.#seen.put(record.key, record.value);
+        await this.#context.forward(record);
+      }
+    }
+    const builder = new StreamsBuilder();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('seen'), Serdes.String(), Serdes.String()));
+    builder.stream<string, string>('in').process(() => new Dedupe(), Named.as('dedupe'), 'seen').to('out');
+    const topology = builder.build();
+    expect(topology.describe().toString()).toContain('Processor: dedupe (stores: [seen])');
+    await using driver = new TopologyTestDriver(topology, stringDefaults);
+    const input = driver.createInputTopic('in', Serdes.String(), Serdes.String());
+    for (const [k, v] of [['a', '1'], ['b', '2'], ['a', '3'], ['c', '4'], ['b', '5']] as const) await input.pipeInput(k, v, 1);
+    expect(driver.createOutputTopic('out', Serdes.String(), Serdes.String()).readKeyValuesToList()).toEqual([
+      { key: 'a', value: '1' }, { key: 'b', value: '2' }, { key: 'c', value: '4' },
+    ]);
+  });
+
+  it('fails to build when a named store was never added, and checks store names', () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('in').process(() => new KeyByValue(), 'missing-store');
+    expect(() => builder.build()).toThrow(TopologyException);
     const s = new StreamsBuilder().stream<string, string>('in');
-    expect(() => s.process(() => new KeyByValue(), 'store-a')).toThrow(/process\(\): cannot connect state stores \[store-a\]/);
     expect(() => s.process(() => new KeyByValue(), Named.as('p'), '')).toThrow(/store names must be non-empty strings/);
+    expect(() => new StreamsBuilder().addStateStore({} as never)).toThrow(/addStateStore\(\): storeBuilder must be a StoreBuilder/);
   });
 });
 

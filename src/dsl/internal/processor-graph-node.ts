@@ -18,20 +18,6 @@ export class ProcessorGraphNode extends GraphNode {
 
   writeTo(topology: Topology): void {
     topology.addProcessor(this.nodeName, this.supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, ...this.parentNodeNames());
-    if (this.storeNames.length > 0) connectStores(topology, this.nodeName, this.storeNames);
+    if (this.storeNames.length > 0) topology.connectProcessorAndStateStores(this.nodeName, ...this.storeNames);
   }
-}
-
-/** The part of `Topology` that connects state stores; it arrives with the state-store issue. */
-interface StoreConnectingTopology {
-  connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): unknown;
-}
-
-/** True when this Topology can connect processors to state stores. */
-export function canConnectStores(topology: Topology): boolean {
-  return typeof (topology as unknown as Partial<StoreConnectingTopology>).connectProcessorAndStateStores === 'function';
-}
-
-function connectStores(topology: Topology, processorName: string, storeNames: readonly string[]): void {
-  (topology as unknown as StoreConnectingTopology).connectProcessorAndStateStores(processorName, ...storeNames);
 }
