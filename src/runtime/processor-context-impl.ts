@@ -13,6 +13,8 @@ export interface TaskNode {
   readonly processor: Processor<unknown, unknown, unknown, unknown>;
   readonly children: TaskNode[];
   readonly childByName: Map<string, TaskNode>;
+  /** Names of the state stores connected to this node (`addStateStore`, `connectProcessorAndStateStores`). */
+  readonly stores: ReadonlySet<string>;
   /** Last unfinished async `process` of this node; the next record waits for it (per-node order). */
   tail: Promise<void> | undefined;
   context: ProcessorContextImpl | undefined;

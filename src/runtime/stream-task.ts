@@ -13,12 +13,16 @@ import type { SourceNodeDef, SubtopologyPlan } from '../topology/topology-nodes.
 import {
   asError, deadLetterRecord, decisionOf, deserializationFailure, isPassThrough, processingFailure, type HandlerDecision,
 } from './exception-handlers.js';
+import { RecordCache } from '../state/record-cache.js';
+import type { StateStore } from '../state/state-store.js';
+import type { StoreTaskContext } from '../state/store-task-context.js';
 import { PartitionGroup, type PreparedHead, type RecordQueue } from './partition-group.js';
 import { ProcessorContextImpl, type TaskNode, type TaskServices } from './processor-context-impl.js';
 import { parseTaskId, type ChangelogPartition, type StreamTask, type TaskEnvironment, type TaskId } from './task.js';
 import { SinkProcessor } from './task-sink.js';
 import { PunctuationQueue, type PunctuationSchedule } from './task-punctuation-queue.js';
 import { TaskStateMachine } from './task-state.js';
+import { TaskStateManager } from './task-state-manager.js';
 
 type AnyRecord = Record<unknown, unknown>;
 
@@ -70,6 +74,10 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   #asyncError: unknown;
   /** A process/punctuate call is running; the caller must await each before the next. */
   #busy = false;
+  readonly #stateManager: TaskStateManager;
+  /** Timestamp and headers of the record the task is processing (what stores log and cache with). */
+  #recordTimestamp = -1;
+  #recordHeaders: RecordContext['headers'] = [];
 
   constructor(plan: SubtopologyPlan, taskId: TaskId, partitions: readonly TopicPartition[], env: TaskEnvironment) {
     this.id = taskId;
@@ -89,6 +97,18 @@ class StreamTaskImpl implements StreamTask, TaskServices {
     }
     this.#group = new PartitionGroup(this.partitions);
     this.#buildNodes(plan);
+    const cache = env.recordCache ?? (plan.stores.length > 0 ? new RecordCache(env.config.cacheMaxBytes) : undefined);
+    const storeContext: StoreTaskContext = {
+      taskId,
+      partition: parseTaskId(taskId).partition,
+      cache: cache !== undefined && cache.maxBytes > 0 ? cache : undefined,
+      recordContext: () => this.#storeRecordContext(),
+      logChange: (topic, key, value, timestamp) => {
+        env.collector.send({ topic, partition: storeContext.partition, key, value, timestamp });
+      },
+      forwardWithContext: (context, forward) => this.#forwardWithContext(context, forward),
+    };
+    this.#stateManager = new TaskStateManager(taskId, storeContext.partition, plan.stores, env.config, env.collector, storeContext, this.#log);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -96,11 +116,12 @@ class StreamTaskImpl implements StreamTask, TaskServices {
 
   async initialize(): Promise<void> {
     this.#state.require('CREATED', 'initialize');
-    for (const node of this.#nodes.values()) {
-      const result = node.processor.init?.(node.context as ProcessorContextImpl);
-      if (isPromise(result)) await result;
+    await this.#stateManager.open();
+    if (this.#stateManager.changelogPartitions().length > 0) {
+      this.#state.transitionTo('RESTORING');
+      return;
     }
-    this.#state.transitionTo('RUNNING');
+    await this.#initProcessors();
   }
 
   get restoring(): boolean {
@@ -108,16 +129,31 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   }
 
   changelogPartitions(): readonly ChangelogPartition[] {
-    return [];
+    return this.#stateManager.changelogPartitions();
   }
 
-  async restoreBatch(topic: string, partition: number, _records: readonly ConsumedRecord[]): Promise<void> {
-    throw new IllegalStateException(`Task ${this.id} has no changelog partition ${topic}-${partition} to restore`);
+  async restoreBatch(topic: string, partition: number, records: readonly ConsumedRecord[]): Promise<void> {
+    this.#state.require('RESTORING', `restore ${topic}-${partition}`);
+    await this.#stateManager.restoreBatch(topic, partition, records);
   }
 
   async markRestored(): Promise<void> {
     if (this.#state.state === 'RUNNING') return;
     this.#state.require('RESTORING', 'end restoration');
+    if (this.#env.config.processingGuarantee === 'at_least_once') await this.#stateManager.checkpoint(true);
+    await this.#initProcessors();
+  }
+
+  store(name: string): StateStore | undefined {
+    return this.#stateManager.store(name);
+  }
+
+  async #initProcessors(): Promise<void> {
+    for (const node of this.#nodes.values()) {
+      const result = node.processor.init?.(node.context as ProcessorContextImpl);
+      if (isPromise(result)) await result;
+    }
+    this.#state.transitionTo('RUNNING');
   }
 
   addRecords(partition: TopicPartition, records: readonly ConsumedRecord[]): void {
@@ -181,7 +217,8 @@ class StreamTaskImpl implements StreamTask, TaskServices {
 
   async prepareCommit(): Promise<TopicPartitionOffset[]> {
     // Every record is processed to completion inside process(), so all output is with the
-    // collector already; stores and caches (issue 4) will flush here.
+    // collector already, except what caches hold: flushing forwards it now.
+    if (this.#state.state === 'RUNNING' || this.#state.state === 'RESTORING') await this.#flushState();
     const offsets: TopicPartitionOffset[] = [];
     for (const q of this.#group.queues) if (q.progressed) offsets.push({ topic: q.partition.topic, partition: q.partition.partition, offset: q.nextOffset });
     return offsets;
@@ -190,16 +227,25 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   async postCommit(): Promise<void> {
     for (const q of this.#group.queues) q.progressed = false;
     this.#commitRequested = false;
+    if (this.#env.config.processingGuarantee === 'at_least_once') await this.#stateManager.checkpoint(false);
   }
 
   async close(clean: boolean): Promise<void> {
     if (this.#state.state === 'CLOSED') return;
+    const initialized = this.#state.state === 'RUNNING';
+    let firstError: unknown;
+    if (clean && (initialized || this.#state.state === 'RESTORING')) {
+      try {
+        await this.#flushState();
+      } catch (e) {
+        firstError = e;
+      }
+    }
     this.#state.transitionTo('CLOSED');
     this.#streamTimePunctuation.clear();
     this.#wallClockPunctuation.clear();
     this.#group.clear();
-    let firstError: unknown;
-    for (const node of this.#nodes.values()) {
+    for (const node of initialized ? this.#nodes.values() : []) {
       try {
         const result = node.processor.close?.();
         if (isPromise(result)) await result;
@@ -207,6 +253,12 @@ class StreamTaskImpl implements StreamTask, TaskServices {
         this.#log.warn({ err: asError(e), processor: node.name }, 'processor close() failed');
         firstError ??= e;
       }
+    }
+    try {
+      await this.#stateManager.close(clean && firstError === undefined);
+    } catch (e) {
+      this.#log.warn({ err: asError(e) }, 'closing the task state failed');
+      firstError ??= e;
     }
     if (clean && firstError !== undefined) {
       throw new StreamsException(`Closing task ${this.id} failed: ${asError(firstError).message}`, 'PROCESSING', { cause: firstError });
@@ -271,15 +323,67 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   }
 
   getStateStore(node: TaskNode, name: string): unknown {
-    throw new StreamsException(
-      `Processor ${node.name} has no access to StateStore ${name}: the store is not connected to the processor. ` +
-        `State stores are not available yet in this version of kstreams.`,
-      'UNKNOWN_STORE',
-    );
+    const global = this.#env.globalStore?.(name);
+    if (global !== undefined) return global;
+    const store = node.stores.has(name) ? this.#stateManager.store(name) : undefined;
+    if (store === undefined) {
+      throw new StreamsException(
+        `Processor ${node.name} has no access to StateStore ${name} as the store is not connected to the processor. ` +
+          `If you add stores manually via '.addStateStore()' make sure to connect the added store to the processor by providing ` +
+          `the processor name to '.addStateStore()' or connect them via '.connectProcessorAndStateStores()'.`,
+        'UNKNOWN_STORE',
+      );
+    }
+    return store;
   }
 
   // ---------------------------------------------------------------------------------------------
   // Internals
+
+  #storeRecordContext(): RecordContext {
+    const raw = this.#current;
+    return {
+      topic: raw?.topic,
+      partition: raw?.partition ?? -1,
+      offset: raw?.offset ?? -1,
+      timestamp: this.#recordTimestamp,
+      headers: this.#recordHeaders,
+    };
+  }
+
+  /**
+   * Runs a cache flush listener as if the update it forwards were being processed now: the
+   * record context (metadata, sinks' record context, what stores log) is the update's, and the
+   * downstream work it starts completes before the next entry.
+   */
+  async #forwardWithContext(context: RecordContext, forward: () => void | Promise<void>): Promise<void> {
+    const saved = { current: this.#current, timestamp: this.#recordTimestamp, headers: this.#recordHeaders };
+    this.#current =
+      context.topic === undefined
+        ? undefined
+        : { topic: context.topic, partition: context.partition, offset: context.offset, key: null, value: null, timestamp: context.timestamp, headers: context.headers };
+    this.#recordTimestamp = context.timestamp;
+    this.#recordHeaders = context.headers;
+    try {
+      const result = forward();
+      if (isPromise(result)) await result;
+    } finally {
+      this.#current = saved.current;
+      this.#recordTimestamp = saved.timestamp;
+      this.#recordHeaders = saved.headers;
+    }
+  }
+
+  /** Flushes the stores (caches forward), then finishes any async work that forwarding started. */
+  async #flushState(): Promise<void> {
+    try {
+      await this.#stateManager.flush();
+      await this.#drain();
+    } finally {
+      this.#pending = [];
+      this.#asyncError = undefined;
+    }
+  }
 
   #enter(action: string): void {
     this.#state.require('RUNNING', action);
@@ -318,7 +422,8 @@ class StreamTaskImpl implements StreamTask, TaskServices {
           );
           break;
       }
-      const node: TaskNode = { name: def.name, processor, children: [], childByName: new Map(), tail: undefined, context: undefined };
+      const stores: ReadonlySet<string> = new Set(def.kind === 'processor' ? def.stores : []);
+      const node: TaskNode = { name: def.name, processor, children: [], childByName: new Map(), stores, tail: undefined, context: undefined };
       node.context = new ProcessorContextImpl(node, this);
       this.#nodes.set(def.name, node);
       if (def.kind === 'source') {
@@ -394,6 +499,8 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   /** Calls one node's `process`, sending its errors to the processing exception handler. */
   #invoke(node: TaskNode, record: AnyRecord): void | Promise<void> {
     let result: void | Promise<void>;
+    this.#recordTimestamp = record.timestamp;
+    this.#recordHeaders = record.headers ?? [];
     try {
       result = node.processor.process(record);
     } catch (e) {
@@ -428,6 +535,9 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   async #punctuate(schedule: PunctuationSchedule, now: number): Promise<void> {
     const node = this.#nodes.get(schedule.nodeName) as TaskNode;
     this.#current = undefined;
+    // Kafka's record context in punctuation: the punctuation time, no headers.
+    this.#recordTimestamp = now;
+    this.#recordHeaders = [];
     try {
       try {
         const result = schedule.punctuator(now);

@@ -1,6 +1,7 @@
 import type { ResolvedStreamsConfig } from '../config.js';
 import type { ConsumedRecord, ProducerRecord, TopicPartition, TopicPartitionOffset } from '../kafka/port.js';
 import type { RecordCache } from '../state/record-cache.js';
+import type { StateStore } from '../state/state-store.js';
 
 /**
  * The boundary between the runtime (threads, consumers, commits, rebalances) and the task
@@ -111,6 +112,12 @@ export interface StreamTask {
    * @throws IllegalStateException when the task is not restoring or the partition is not one of its changelogs
    */
   restoreBatch(topic: string, partition: number, records: readonly ConsumedRecord[]): Promise<void>;
+  /**
+   * The task's store named `name` as processors see it (typed, with its cache and changelog
+   * layers), from `initialize()` until `close()`; undefined for another name. Interactive
+   * queries and the TopologyTestDriver read stores through it.
+   */
+  store(name: string): StateStore | undefined;
   /**
    * Ends restoration: writes the checkpoint (at-least-once), calls every processor's `init()`
    * and makes the task RUNNING. A no-op for a task that is RUNNING already.

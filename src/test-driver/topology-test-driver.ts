@@ -1,10 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfigInput } from '../config.js';
-import { IllegalStateException, StreamsException } from '../errors.js';
+import { IllegalStateException, InvalidStateStoreException, StreamsException } from '../errors.js';
 import type { ConsumedRecord, Header, ProducerRecord } from '../kafka/port.js';
+import { createGlobalStateTask, type GlobalStateTask } from '../runtime/global-state-task.js';
 import { createStreamTask } from '../runtime/stream-task.js';
 import { taskIdOf, type StreamTask, type TaskEnvironment, type TaskMetricsSink } from '../runtime/task.js';
 import type { Serde } from '../serde/serde.js';
+import type { KeyValueStore } from '../state/key-value-store.js';
+import { RecordCache } from '../state/record-cache.js';
+import type { SessionStore } from '../state/session-store.js';
+import { cleanUpStateDirectory } from '../state/state-cleanup.js';
+import type { StateStore } from '../state/state-store.js';
+import { TypedTimestampedKeyValueStore, type TimestampedKeyValueStore } from '../state/timestamped-key-value-store.js';
+import { TypedKeyValueStore } from '../state/typed-key-value-store.js';
+import { TypedSessionStore } from '../state/typed-session-store.js';
+import { TypedWindowStore } from '../state/typed-window-store.js';
+import type { WindowStore } from '../state/window-store.js';
 import type { Topology } from '../topology/topology.js';
+import { KeyValueStoreFacade } from './key-value-store-facade.js';
 import { TestInputTopic } from './test-input-topic.js';
 import { TestOutputTopic } from './test-output-topic.js';
 import type { OutputRecord, TestDriverPort } from './test-record.js';
@@ -27,7 +43,12 @@ type MetricName = Parameters<TaskMetricsSink['increment']>[0];
  *   then stream-time punctuators run and the task commits (SEMANTICS §1.2, §5.3);
  * - records written to a topic the topology reads (repartition topics, or `to('t')` then
  *   `stream('t')`) are piped back in, so multi-sub-topology programs work; they also stay readable;
- * - wall-clock punctuators fire only on `advanceWallClockTime`.
+ * - wall-clock punctuators fire only on `advanceWallClockTime`;
+ * - state stores are real: persistent ones in LevelDB under a fresh temporary `state.dir` (unless
+ *   the config names one) that `close()` deletes; as the task commits after every record, the
+ *   record cache only merges the updates one input record causes (SEMANTICS §5.3). Changelog
+ *   records are output like any other (topic `<application.id>-<store>-changelog`);
+ * - records piped into a global store's topic update the global store at once.
  *
  * Each sub-topology runs as its own task (as in `KafkaStreams`), so stream time is per sub-topology.
  *
@@ -41,6 +62,11 @@ type MetricName = Parameters<TaskMetricsSink['increment']>[0];
 export class TopologyTestDriver implements AsyncDisposable {
   readonly #config: ResolvedStreamsConfig;
   readonly #tasks: StreamTask[] = [];
+  readonly #globalTask: GlobalStateTask | undefined;
+  /** The temporary state directory this driver made (deleted on close), if the config named none. */
+  readonly #ownStateDir: string | undefined;
+  /** topic → partition → offset of the last record produced (the collector's acknowledged offsets). */
+  readonly #producedOffsets = new Map<string, Map<number, number>>();
   /** Full source topic → the task reading it. */
   readonly #taskByTopic = new Map<string, StreamTask>();
   readonly #nextOffset = new Map<string, number>();
@@ -62,20 +88,32 @@ export class TopologyTestDriver implements AsyncDisposable {
    * @throws ConfigException on invalid config or a missing serde
    */
   constructor(topology: Topology, config: Partial<StreamsConfigInput> = {}, initialWallClockMs: number = Date.now()) {
+    const given = typeof config['state.dir'] === 'string' ? config['state.dir'] : undefined;
     this.#config = resolveConfig({
       ...config,
       'application.id': config['application.id'] ?? 'dummy-topology-test-driver-app-id',
       'bootstrap.servers': config['bootstrap.servers'] ?? 'dummy-topology-test-driver:1234',
+      'state.dir': given ?? '(temporary)',
     });
+    const metadata = topology.metadata(this.#config.applicationId);
+    // A fresh path, created only when a persistent store opens (so a constructor that throws leaves nothing behind).
+    this.#ownStateDir = given === undefined ? join(tmpdir(), `kstreams-test-driver-${process.pid}-${randomBytes(6).toString('hex')}`) : undefined;
+    if (this.#ownStateDir !== undefined) this.#config = { ...this.#config, stateDir: this.#ownStateDir };
     this.#wallClockMs = initialWallClockMs;
+    const globalTask = createGlobalStateTask(topology, { config: this.#config, clock: () => this.#wallClockMs });
+    this.#globalTask = globalTask;
     const env: TaskEnvironment = {
       config: this.#config,
-      collector: { send: (record) => this.#onProduced(record) },
+      collector: {
+        send: (record) => this.#onProduced(record),
+        acknowledgedOffset: (topic, partition) => this.#producedOffsets.get(topic)?.get(partition),
+      },
       clock: () => this.#wallClockMs,
       partitionsFor: () => 1,
       metrics: { increment: (name, _taskId, by = 1) => this.#metrics.set(name, (this.#metrics.get(name) ?? 0) + by) },
+      recordCache: new RecordCache(this.#config.cacheMaxBytes),
+      ...(globalTask === undefined ? {} : { globalStore: (name: string) => globalTask.store(name) }),
     };
-    const metadata = topology.metadata(this.#config.applicationId);
     for (const sub of metadata.subtopologies) {
       const task = createStreamTask(topology, taskIdOf(sub.id, 0), sub.sourceTopics.map((topic) => ({ topic, partition: 0 })), env);
       this.#tasks.push(task);
@@ -83,7 +121,12 @@ export class TopologyTestDriver implements AsyncDisposable {
     }
     // Processors may init asynchronously; the first pipe/advance/close waits for it (and throws its error).
     this.#ready = (async () => {
-      for (const task of this.#tasks) await task.initialize();
+      await this.#globalTask?.initialize();
+      for (const task of this.#tasks) {
+        await task.initialize();
+        // Nothing to restore from: the driver's changelogs start empty.
+        if (task.restoring) await task.markRestored();
+      }
     })();
     this.#ready.catch(() => undefined);
   }
@@ -142,11 +185,60 @@ export class TopologyTestDriver implements AsyncDisposable {
   }
 
   /**
-   * A key-value store of the topology, to inspect and change state in tests.
-   * @throws StreamsException: state stores are not available yet in this version
+   * A key-value store of the topology (or a global one), live: reads see what processors wrote,
+   * writes are seen by them. A timestamped store (a KTable's) is shown with plain values, as
+   * Kafka's driver does; use {@link getTimestampedKeyValueStore} for the timestamps.
+   * Valid once the first record was piped (or after `await driver.ready()`).
+   * @throws StreamsException `UNKNOWN_STORE` when there is no such store, `WRONG_STORE_TYPE` when it is not a key-value store
    */
-  getKeyValueStore(name: string): never {
-    throw new StreamsException(`No state store named ${name}: state stores are not available yet in this version of kstreams`, 'UNKNOWN_STORE');
+  getKeyValueStore<K = unknown, V = unknown>(name: string): KeyValueStore<K, V> {
+    const store = this.#store(name);
+    if (store instanceof TypedTimestampedKeyValueStore) return new KeyValueStoreFacade(store as TimestampedKeyValueStore<K, V>);
+    if (store instanceof TypedKeyValueStore) return store as KeyValueStore<K, V>;
+    throw this.#wrongType(name, 'key-value');
+  }
+
+  /**
+   * A timestamped key-value store (a KTable's), with values as `ValueAndTimestamp`.
+   * @throws StreamsException `UNKNOWN_STORE` / `WRONG_STORE_TYPE`
+   */
+  getTimestampedKeyValueStore<K = unknown, V = unknown>(name: string): TimestampedKeyValueStore<K, V> {
+    const store = this.#store(name);
+    if (store instanceof TypedTimestampedKeyValueStore) return store as TimestampedKeyValueStore<K, V>;
+    throw this.#wrongType(name, 'timestamped key-value');
+  }
+
+  /**
+   * A window store of the topology.
+   * @throws StreamsException `UNKNOWN_STORE` / `WRONG_STORE_TYPE`
+   */
+  getWindowStore<K = unknown, V = unknown>(name: string): WindowStore<K, V> {
+    const store = this.#store(name);
+    if (store instanceof TypedWindowStore) return store as WindowStore<K, V>;
+    throw this.#wrongType(name, 'window');
+  }
+
+  /**
+   * A session store of the topology.
+   * @throws StreamsException `UNKNOWN_STORE` / `WRONG_STORE_TYPE`
+   */
+  getSessionStore<K = unknown, AGG = unknown>(name: string): SessionStore<K, AGG> {
+    const store = this.#store(name);
+    if (store instanceof TypedSessionStore) return store as SessionStore<K, AGG>;
+    throw this.#wrongType(name, 'session');
+  }
+
+  /**
+   * Any state store of the topology (task or global), as processors see it.
+   * @throws StreamsException `UNKNOWN_STORE` when there is no such store
+   */
+  getStateStore<S extends StateStore = StateStore>(name: string): S {
+    return this.#store(name) as S;
+  }
+
+  /** Resolves once every processor's `init()` ran (stores are open then); rejects with its error. */
+  ready(): Promise<void> {
+    return this.#ready;
   }
 
   /** Closes all processors. Further pipes throw. */
@@ -170,8 +262,18 @@ export class TopologyTestDriver implements AsyncDisposable {
   readonly #port: TestDriverPort = {
     pipe: (topic, key, value, timestamp, headers) => {
       this.#checkOpen();
+      const globalTask = this.#globalTask;
+      if (globalTask !== undefined && globalTask.topics.includes(topic)) {
+        return this.#serialized(async () => {
+          const offset = this.#nextOffset.get(topic) ?? 0;
+          this.#nextOffset.set(topic, offset + 1);
+          await globalTask.update({ topic, partition: 0 }, [{ topic, partition: 0, offset, key, value, timestamp, headers }]);
+          await globalTask.flushState();
+        });
+      }
       if (!this.#taskByTopic.has(topic)) {
-        throw new StreamsException(`Unknown topic: ${topic}. The topology reads [${[...this.#taskByTopic.keys()].join(', ')}]`, 'ILLEGAL_STATE');
+        const known = [...this.#taskByTopic.keys(), ...(globalTask?.topics ?? [])];
+        throw new StreamsException(`Unknown topic: ${topic}. The topology reads [${known.join(', ')}]`, 'ILLEGAL_STATE');
       }
       return this.#serialized(async () => {
         this.#enqueue(topic, key, value, timestamp, headers);
@@ -192,7 +294,37 @@ export class TopologyTestDriver implements AsyncDisposable {
         first ??= e;
       }
     }
+    try {
+      await this.#globalTask?.close(true);
+    } catch (e) {
+      first ??= e;
+    }
+    try {
+      if (this.#ownStateDir !== undefined) await rm(this.#ownStateDir, { recursive: true, force: true });
+      else await cleanUpStateDirectory(this.#config.stateDir, this.#config.applicationId);
+    } catch (e) {
+      first ??= e;
+    }
     if (first !== undefined) throw first;
+  }
+
+  #store(name: string): StateStore {
+    if (this.#closed) throw new IllegalStateException('The TopologyTestDriver is closed');
+    for (const task of this.#tasks) {
+      const store = task.store(name);
+      if (store !== undefined) return store;
+    }
+    const global = this.#globalTask?.store(name) as StateStore | undefined;
+    if (global !== undefined) return global;
+    throw new InvalidStateStoreException(
+      `No state store named ${name} is open: is it added to the topology (and connected to a processor)? ` +
+        `Stores open before the first record is piped; await driver.ready() to use them earlier.`,
+      'UNKNOWN_STORE',
+    );
+  }
+
+  #wrongType(name: string, expected: string): StreamsException {
+    return new InvalidStateStoreException(`Store ${name} is not a ${expected} store`, 'WRONG_STORE_TYPE');
   }
 
   #serialized(work: () => Promise<void>): Promise<void> {
@@ -218,6 +350,13 @@ export class TopologyTestDriver implements AsyncDisposable {
   }
 
   #onProduced(record: ProducerRecord): void {
+    const partition = record.partition ?? 0;
+    let offsets = this.#producedOffsets.get(record.topic);
+    if (offsets === undefined) {
+      offsets = new Map();
+      this.#producedOffsets.set(record.topic, offsets);
+    }
+    offsets.set(partition, (offsets.get(partition) ?? -1) + 1);
     const out: OutputRecord = {
       topic: record.topic,
       key: record.key,
