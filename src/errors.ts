@@ -17,6 +17,11 @@ export const streamsErrorCodes = [
   'WRONG_STORE_TYPE',
   'ILLEGAL_STATE',
   'STATE_DIR_LOCKED',
+  // Interactive queries (src/query): a key the store's key serde cannot take, an owning
+  // instance that did not answer, a request over the page-size or key-count limits.
+  'BAD_KEY',
+  'OWNER_UNREACHABLE',
+  'LIMIT_EXCEEDED',
 ] as const;
 export type StreamsErrorCode = (typeof streamsErrorCodes)[number];
 
