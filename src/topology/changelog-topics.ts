@@ -12,14 +12,15 @@ export function changelogTopicName(applicationId: string, storeName: string): st
 /**
  * Topic configs of a store's changelog, as Kafka's `UnwindowedUnversionedChangelogTopicConfig`
  * (compacted) and `WindowedChangelogTopicConfig` (window and session stores: compacted and
- * deleted after the store's retention plus a day); the builder's `withLoggingEnabled(config)`
- * entries override the defaults.
+ * deleted after the store's retention plus a day), both with producer (create) timestamps; the
+ * builder's `withLoggingEnabled(config)` entries override the defaults. Checked against Kafka
+ * Streams 4.1.2 (test/topology/kafka-reference/TopologyStores.java).
  */
 export function changelogTopicConfigs(builder: StoreBuilder<StateStore>): Readonly<Record<string, string>> {
   const retention = (builder as { readonly retentionPeriodMs?: unknown }).retentionPeriodMs;
   const defaults: Record<string, string> =
     typeof retention === 'number'
-      ? { 'cleanup.policy': 'compact,delete', 'retention.ms': String(retention + ADDITIONAL_WINDOW_RETENTION_MS) }
-      : { 'cleanup.policy': 'compact' };
+      ? { 'cleanup.policy': 'compact,delete', 'message.timestamp.type': 'CreateTime', 'retention.ms': String(retention + ADDITIONAL_WINDOW_RETENTION_MS) }
+      : { 'cleanup.policy': 'compact', 'message.timestamp.type': 'CreateTime' };
   return { ...defaults, ...builder.logConfig };
 }
