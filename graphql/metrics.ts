@@ -1,0 +1,38 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { queryErrorCode } from './errors.js';
+
+/** The query server's Prometheus metrics, in a registry of its own (several servers may share a process). */
+export class QueryMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({ name: 'kstreams_query_requests_total', help: 'GraphQL requests received', labelNames: ['forwarded'] as const, registers: [this.registry] });
+  readonly latency = new Histogram({
+    name: 'kstreams_query_request_duration_seconds', help: 'GraphQL request latency', labelNames: ['forwarded'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry],
+  });
+  readonly forwarded = new Counter({ name: 'kstreams_query_forwarded_requests_total', help: 'Requests forwarded to the instance owning the data', labelNames: ['target', 'operation'] as const, registers: [this.registry] });
+  readonly errors = new Counter({ name: 'kstreams_query_errors_total', help: 'GraphQL errors by extensions.code', labelNames: ['code'] as const, registers: [this.registry] });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts requests, latency and errors by code. */
+  plugin<TContext extends { forwarded: boolean }>(): ApolloServerPlugin<TContext> {
+    return {
+      requestDidStart: async ({ contextValue }) => {
+        const labels = { forwarded: String(contextValue.forwarded) };
+        this.requests.inc(labels);
+        const stop = this.latency.startTimer(labels);
+        return {
+          didEncounterErrors: async ({ errors }) => {
+            for (const e of errors) this.errors.inc({ code: queryErrorCode(e.originalError) ?? queryErrorCode(e) ?? String(e.extensions['code'] ?? 'INTERNAL_SERVER_ERROR') });
+          },
+          willSendResponse: async () => {
+            stop();
+          },
+        };
+      },
+    };
+  }
+}

@@ -1,0 +1,156 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { KafkaStreams } from '../src/runtime/kafka-streams.js';
+import type { QueryHost } from '../src/query/query-host.js';
+import { QueryRouter, type QueryLimits } from '../src/query/query-router.js';
+import { QueryContext } from './context.js';
+import { formatQueryError } from './errors.js';
+import { FORWARDED_HEADER, PARTITIONS_HEADER } from './forwarding.js';
+import { HttpForwarder } from './http-forwarder.js';
+import { defaultDocumentLimits, documentLimitRule, type DocumentLimits } from './limits.js';
+import { QueryMetrics } from './metrics.js';
+import { queryResolvers } from './resolvers.js';
+import { executableSchema } from './schema.js';
+import { ChangeFeed } from './change-feed.js';
+
+export interface QueryServerOptions {
+  /** Port to listen on; 0 picks a free one (see `QueryServer.port`). */
+  readonly port: number;
+  /** Interface to listen on (default 127.0.0.1). */
+  readonly host?: string;
+  /** Shared secret (`query.auth.token`): required as `Authorization: Bearer <token>` on /graphql and /metrics, and sent on forwarded requests. */
+  readonly authToken?: string | undefined;
+  /** Key-count and page-size limits (defaults: 10,000 keys, pages of 1,000). */
+  readonly limits?: Partial<QueryLimits & DocumentLimits>;
+  /** Largest request body in bytes (default 1 MiB); larger ones are rejected with 400. */
+  readonly maxBodyBytes?: number;
+  /** How long a forwarded request may take before OWNER_UNREACHABLE (default 5 s). */
+  readonly forwardTimeoutMs?: number;
+}
+
+export interface QueryServer {
+  /** `http://host:port/graphql` */
+  readonly url: string;
+  readonly port: number;
+  readonly metrics: QueryMetrics;
+  /** Stops accepting requests, lets running ones finish, closes subscriptions. */
+  close(): Promise<void>;
+}
+
+/** A `KafkaStreams` exposes its query view through this accessor; fakes implement `QueryHost` directly. */
+function asQueryHost(source: QueryHost | KafkaStreams): QueryHost {
+  if ('localStores' in source) return source;
+  const accessor = (source as unknown as { queryHost?: () => QueryHost }).queryHost;
+  if (typeof accessor !== 'function') throw new TypeError('startQueryServer needs a QueryHost or a KafkaStreams that provides queryHost()');
+  return accessor.call(source);
+}
+
+/**
+ * Serves the interactive-query GraphQL API of one instance (DESIGN §4): `POST /graphql` (and
+ * graphql-ws subscriptions on the same path), `/healthz`, `/readyz`, `/metrics`.
+ *
+ * @example
+ * const server = await startQueryServer(streams, { port: 4001 });
+ * // POST http://127.0.0.1:4001/graphql  { keyValue(store: "address", key: "andy") { value servedBy } }
+ * await server.close();
+ */
+export async function startQueryServer(source: QueryHost | KafkaStreams, options: QueryServerOptions): Promise<QueryServer> {
+  const host = asQueryHost(source);
+  const metrics = new QueryMetrics();
+  const forwarder = new HttpForwarder({
+    authToken: options.authToken,
+    timeoutMs: options.forwardTimeoutMs,
+    onForward: (target, operation) => metrics.forwarded.inc({ target, operation }),
+  });
+  const router = new QueryRouter(host, forwarder, options.limits);
+  const documentLimits: DocumentLimits = { ...defaultDocumentLimits, ...options.limits };
+  const changes = new ChangeFeed(router, options.authToken);
+  const schema = executableSchema<QueryContext>({
+    Query: queryResolvers((endpoint) => forwarder.instanceState(endpoint)),
+    Subscription: changes.resolvers(),
+  });
+
+  const app = express();
+  const httpServer: Server = createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer({
+    schema,
+    context: (ctx) => new QueryContext(router, ctx.connectionParams?.['forwarded'] === true, undefined),
+    onConnect: (ctx) => options.authToken === undefined || tokenMatches(String(ctx.connectionParams?.['authorization'] ?? ''), options.authToken),
+  }, wsServer);
+
+  const apollo = new ApolloServer<QueryContext>({
+    schema,
+    formatError: formatQueryError,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [documentLimitRule(documentLimits)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); changes.close(); } }) },
+      metrics.plugin<QueryContext>(),
+    ],
+  });
+  await apollo.start();
+
+  const auth = (req: Request, res: Response, next: NextFunction): void => {
+    if (options.authToken === undefined || tokenMatches(req.get('authorization') ?? '', options.authToken)) return next();
+    res.status(401).json({ errors: [{ message: 'Missing or wrong Authorization bearer token', extensions: { code: 'UNAUTHENTICATED' } }] });
+  };
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', state: host.state() });
+  });
+  app.get('/readyz', (_req, res) => {
+    const restoring = host.stores().flatMap((s) => host.localStores(s.name).filter((l) => l.active && l.state !== 'RUNNING').map((l) => `${s.name}-${l.partition}`));
+    const ready = host.state() === 'RUNNING' && restoring.length === 0;
+    res.status(ready ? 200 : 503).json({ ready, state: host.state(), restoring });
+  });
+  app.get('/metrics', auth, async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use('/graphql', auth, express.json({ limit: options.maxBodyBytes ?? 1024 * 1024 }), expressMiddleware(apollo, {
+    context: async ({ req }) => new QueryContext(router, req.get(FORWARDED_HEADER) === '1', parsePartitions(req.get(PARTITIONS_HEADER))),
+  }));
+  // Malformed JSON and oversized bodies (from express.json) are the client's fault: 400.
+  app.use((err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (err.type === 'entity.parse.failed' || err.type === 'entity.too.large' || err.status === 400 || err.status === 413) {
+      res.status(400).json({ errors: [{ message: err.type === 'entity.too.large' ? `Request body over ${options.maxBodyBytes ?? 1024 * 1024} bytes` : `Malformed request body: ${err.message ?? ''}`, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    next(err);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = httpServer.address() as AddressInfo;
+  const shown = address.includes(':') ? `[${address}]` : address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shown}:${port}/graphql`,
+    port,
+    metrics,
+    close: () => (closing ??= apollo.stop()),
+  };
+}
+
+function tokenMatches(header: string, token: string): boolean {
+  const given = Buffer.from(header);
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function parsePartitions(header: string | undefined): number[] | undefined {
+  if (header === undefined) return undefined;
+  if (header === '') return [];
+  return header.split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 0);
+}

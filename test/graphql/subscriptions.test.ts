@@ -1,0 +1,80 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Serdes } from '../../src/serde/serdes.js';
+import { withTimestamp } from '../../src/state/value-and-timestamp.js';
+import { ServedCluster } from './servers.js';
+
+const json = Serdes.Json<unknown>();
+
+describe('Subscription.changes', () => {
+  let c: ServedCluster;
+  beforeAll(async () => {
+    c = await ServedCluster.start(3, 6);
+  });
+  afterAll(async () => c?.close());
+
+  /** Each instance emits a change of a key of a partition it owns (a timestamped `address` value). */
+  function emitFromOwner(key: string, value: unknown, timestamp: number): void {
+    const owner = c.cluster.owner('address', key);
+    owner.emit({ store: 'address', partition: c.cluster.partitionOf('address', key), key: Buffer.from(key), value: withTimestamp(json.serialize('', value)!, timestamp), timestamp });
+  }
+
+  it('a client subscribed on instance A receives the changes made on B and C', async () => {
+    const keys = ['andy', 'bob', 'carl', 'dora', 'emil', 'fay', 'gus', 'hal'];
+    const owners = new Set(keys.map((k) => c.cluster.owner('address', k).index));
+    expect(owners).toEqual(new Set([0, 1, 2]));
+    const client = createClient({ url: c.url(0).replace('http', 'ws'), webSocketImpl: WebSocket, lazy: false });
+    const received: Array<{ key: string; value: unknown; timestamp: string; partition: number }> = [];
+    const done = new Promise<void>((resolve, reject) => {
+      const stop = client.subscribe<{ changes: { key: string; value: unknown; timestamp: string; partition: number } }>(
+        { query: 'subscription { changes(store: "address") { store key value partition timestamp } }' },
+        { next: ({ data }) => { received.push(data!.changes); if (received.length === keys.length) { stop(); resolve(); } }, error: reject, complete: () => {} },
+      );
+    });
+    try {
+      // Wait until instance 0 follows both peers (each peer then has a listener) and itself.
+      await waitFor(() => c.cluster.hosts.every((h) => h.changeListeners === 1));
+      keys.forEach((k, i) => emitFromOwner(k, { city: `city-${i}` }, 5_000 + i));
+      await done;
+      expect(received.map((r) => r.key).sort()).toEqual([...keys].sort());
+      for (const r of received) {
+        const i = keys.indexOf(r.key);
+        expect(r).toEqual({ store: 'address', key: r.key, value: { city: `city-${i}` }, partition: c.cluster.partitionOf('address', r.key), timestamp: new Date(5_000 + i).toISOString() });
+      }
+      // Ending the subscription unsubscribes everywhere.
+      await waitFor(() => c.cluster.hosts.every((h) => h.changeListeners === 0));
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('filters by key', async () => {
+    const client = createClient({ url: c.url(1).replace('http', 'ws'), webSocketImpl: WebSocket });
+    const got: string[] = [];
+    const first = new Promise<void>((resolve, reject) => {
+      client.subscribe<{ changes: { key: string } }>(
+        { query: 'subscription { changes(store: "address", key: "bob") { key } }' },
+        { next: ({ data }) => { got.push(data!.changes.key); resolve(); }, error: reject, complete: () => {} },
+      );
+    });
+    try {
+      await waitFor(() => c.cluster.hosts.every((h) => h.changeListeners === 1));
+      emitFromOwner('andy', 1, 1);
+      emitFromOwner('bob', 2, 2);
+      await first;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(got).toEqual(['bob']);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
