@@ -36,6 +36,8 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
   #listener: CacheFlushListener<Buffer, Buffer> | undefined;
   #sendOldValues = false;
   #registered = false;
+  /** Merged scans holding an iterator; a Set so `close()` can forget abandoned ones. */
+  readonly #scans = new Set<object>();
 
   constructor(inner: KeyValueStore<Buffer, Buffer>, task: StoreTaskContext, cache: RecordCache) {
     this.#inner = inner;
@@ -61,8 +63,9 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
     return this.#inner.isOpen && this.#registered;
   }
 
+  /** Merged scans running (each holds at most one iterator of the store below). */
   get openIterators(): number {
-    return this.#inner.openIterators;
+    return this.#scans.size;
   }
 
   setFlushListener(listener: CacheFlushListener<Buffer, Buffer>, sendOldValues: boolean): boolean {
@@ -84,6 +87,7 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
   }
 
   async close(): Promise<void> {
+    this.#scans.clear();
     if (this.#registered) {
       this.#registered = false;
       this.#cache.unregister(this.#namespace);
@@ -122,7 +126,8 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
 
   async put(key: Buffer, value: Buffer | null): Promise<void> {
     assertStoreOpen(this);
-    await this.#cache.put(this.#namespace, key, value, this.#task.recordContext());
+    // Copied: the cache keeps them until a flush, and callers may reuse their Buffers.
+    await this.#cache.put(this.#namespace, Buffer.from(key), value === null ? null : Buffer.from(value), this.#task.recordContext());
   }
 
   async putIfAbsent(key: Buffer, value: Buffer): Promise<Buffer | undefined> {
@@ -152,7 +157,7 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
   prefixScan(prefix: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
     assertStoreOpen(this);
     const upper = prefixUpperBound(prefix);
-    return mergedCacheScan(
+    return this.#scan(
       () => this.#cache.range(this.#namespace, prefix, upper).filter((e) => e.key.subarray(0, prefix.length).equals(prefix)),
       this.#inner.prefixScan(prefix),
       false,
@@ -167,15 +172,40 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
     return this.#merged(undefined, undefined, true, () => this.#inner.reverseAll());
   }
 
-  /** The store's count; entries only in the cache are not counted (as Kafka). */
-  approximateNumEntries(): Promise<number> {
+  /**
+   * The store's count corrected by the unflushed writes (Kafka counts only the store below;
+   * here cached inserts and deletes count too, at the cost of one read of the dirty keys).
+   */
+  async approximateNumEntries(): Promise<number> {
     assertStoreOpen(this);
-    return this.#inner.approximateNumEntries();
+    const dirty = this.#cache.dirtyEntries(this.#namespace);
+    const [count, below] = await Promise.all([this.#inner.approximateNumEntries(), this.#inner.getMany(dirty.map((e) => e.key))]);
+    let n = count;
+    dirty.forEach((e, i) => {
+      if (e.value !== null && below[i] === undefined) n++;
+      else if (e.value === null && below[i] !== undefined) n--;
+    });
+    return n;
   }
 
   #merged(from: Buffer | undefined, to: Buffer | undefined, reverse: boolean, below: () => AsyncIterable<KeyValue<Buffer, Buffer>>): AsyncIterable<KeyValue<Buffer, Buffer>> {
     assertStoreOpen(this);
-    return mergedCacheScan(() => this.#cache.range(this.#namespace, from, to), below(), reverse);
+    return this.#scan(() => this.#cache.range(this.#namespace, from, to), below(), reverse);
+  }
+
+  #scan(
+    cached: () => ReadonlyArray<{ key: Buffer; value: Buffer | null }>,
+    below: AsyncIterable<KeyValue<Buffer, Buffer>>,
+    reverse: boolean,
+  ): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    return mergedCacheScan({
+      cached,
+      below,
+      reverse,
+      check: () => assertStoreOpen(this),
+      opened: (scan) => void this.#scans.add(scan),
+      closed: (scan) => void this.#scans.delete(scan),
+    });
   }
 
   /** The named cache's flush: write the dirty entries below in one batch, then forward them in order. */

@@ -198,6 +198,15 @@ export class RecordCache {
     return found;
   }
 
+  /** The dirty entries of a namespace (`null` value: a delete), in last-update order. */
+  dirtyEntries(namespace: string): Array<{ key: Buffer; value: Buffer | null }> {
+    const cache = this.#cache(namespace);
+    return [...cache.dirty].map((id) => {
+      const entry = cache.entries.get(id) as Entry;
+      return { key: entry.key, value: entry.value };
+    });
+  }
+
   /** Dirty keys of a namespace (for tests and metrics). */
   dirtyCount(namespace: string): number {
     return this.#cache(namespace).dirty.size;
