@@ -142,9 +142,10 @@ describe('TopologyTestDriver', () => {
     expect(() => new TopologyTestDriver(filterTopology(), { ...strings, 'commit.interval.ms': -1 })).toThrow(/commit.interval.ms/);
   });
 
-  it('getKeyValueStore throws until state stores exist', async () => {
+  it('getKeyValueStore names a store the topology does not have', async () => {
     await using driver = new TopologyTestDriver(filterTopology(), strings);
-    expect(() => driver.getKeyValueStore('address')).toThrow(/No state store named address/);
+    await driver.ready();
+    expect(() => driver.getKeyValueStore('address')).toThrow(/No state store named address is open/);
   });
 
   it('rejects use after close, and closes processors once (also through Symbol.asyncDispose)', async () => {
