@@ -76,6 +76,19 @@ export type { TypedWindowStore } from './state/typed-window-store.js';
 export type { SessionStore, SessionStoreWrite } from './state/session-store.js';
 export type { SessionStoreBuilder, SessionBytesStoreSupplier } from './state/session-store-builder.js';
 export type { TypedSessionStore } from './state/typed-session-store.js';
+export { ValueAndTimestamp } from './state/value-and-timestamp.js';
+export type { TimestampedKeyValueStore } from './state/timestamped-key-value-store.js';
+export type { TimestampedKeyValueStoreBuilder } from './state/timestamped-key-value-store-builder.js';
+export type { CachedStateStore, CacheFlushListener, CacheFlushRecord } from './state/cache-flush-listener.js';
+
+/* Interactive queries */
+export { StoreQueryParameters } from './query/store-query-parameters.js';
+export { QueryableStoreTypes } from './query/queryable-store-types.js';
+export type { QueryableStoreType } from './query/queryable-store-types.js';
+export type { ReadOnlyKeyValueStore, ReadOnlyWindowStore, ReadOnlySessionStore } from './query/read-only-stores.js';
+export type { KeyQueryMetadata } from './query/key-query-metadata.js';
+export { UnknownStateStoreException, WrongStoreTypeException, BadKeyException, OwnerUnreachableException, QueryLimitException } from './query/query-errors.js';
+export type { QueryHost, QueryableStoreInfo, QueryableStoreKind, HostPartitions, LocalStorePartition, StoreChange } from './query/query-host.js';
 
 /* Test driver */
 export { TopologyTestDriver } from './test-driver/topology-test-driver.js';
