@@ -58,8 +58,11 @@ type CountsBuilder = StoreBuilder<StateStore>;
 const persistentCounts = (): CountsBuilder => Stores.timestampedKeyValueStoreBuilder(Stores.persistentKeyValueStore('counts'), Serdes.String(), Serdes.Long());
 const inMemoryCounts = (): CountsBuilder => Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore('counts'), Serdes.String(), Serdes.Long());
 
-/** words → count (store 'counts') → where (records the input offset each output comes from) → sink 'out'. */
-function countingTopology(builder: CountsBuilder, where: string[] = []): Topology {
+/**
+ * words → count (store 'counts') → where (records the input offset each output comes from;
+ * optionally async) → sink 'out'.
+ */
+function countingTopology(builder: CountsBuilder, where: string[] = [], asyncWhere = false): Topology {
   return new Topology()
     .addSource('src', 'words')
     .addProcessor('count', () => new Counter(), 'src')
@@ -71,7 +74,8 @@ function countingTopology(builder: CountsBuilder, where: string[] = []): Topolog
           init: (c) => void (ctx = c),
           process: (r) => {
             where.push(`${r.key}@${ctx.recordMetadata()?.offset ?? 'none'}`);
-            return ctx.forward(r);
+            if (!asyncWhere) return ctx.forward(r);
+            return new Promise<void>((resolve) => setImmediate(resolve)).then(() => ctx.forward(r));
           },
         };
       },
@@ -167,6 +171,19 @@ describe('StreamTask with a cached store (SEMANTICS §5.3)', () => {
     expect(outputs()).toEqual(expected.slice(0, 4));
     await commit(task);
     expect(outputs()).toEqual(expected);
+    await task.close(true);
+  });
+
+  it('evicts from inside an async processor to an async downstream processor without deadlock, keeping output order', async () => {
+    const where: string[] = [];
+    const { env, outputs } = environment({ 'statestore.cache.max.bytes': 3 * 68 });
+    const task = await started(countingTopology(inMemoryCounts().withCachingEnabled(), where, true), env);
+    const words: Array<[string, string, number]> = Array.from({ length: 7 }, (_, i) => [`k${i}`, 'x', i]);
+    await feed(task, 0, words);
+    expect(where).toEqual(['k0@0', 'k1@1', 'k2@2', 'k3@3']);
+    await commit(task);
+    expect(outputs()).toEqual(words.map(([k, , ts]) => `${k}=1<-null@${ts}`));
+    expect(where.slice(4)).toEqual(['k4@4', 'k5@5', 'k6@6']);
     await task.close(true);
   });
 
