@@ -57,6 +57,13 @@ export interface ProcessorContext<KForward = unknown, VForward = unknown> {
   commit(): void;
 
   /**
+   * Counts one record this processor drops (a null key it cannot use, a window already closed)
+   * in the task's `dropped-records` metric, as Kafka Streams' DSL processors record the
+   * task-level `dropped-records` sensor. Optional: a context without metrics may lack it.
+   */
+  recordDropped?(): void;
+
+  /**
    * A state store connected to this processor.
    * @throws Error naming the store and the processor when the store is not connected
    */

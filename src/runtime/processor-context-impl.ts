@@ -32,6 +32,8 @@ export interface TaskServices {
   systemTime(): number;
   requestCommit(): void;
   getStateStore(node: TaskNode, name: string): unknown;
+  /** Counts a dropped record in the task's `dropped-records` metric. */
+  recordDropped?(): void;
 }
 
 /**
@@ -107,6 +109,10 @@ export class ProcessorContextImpl implements ProcessorContext<unknown, unknown> 
 
   commit(): void {
     this.#task.requestCommit();
+  }
+
+  recordDropped(): void {
+    this.#task.recordDropped?.();
   }
 
   getStateStore<S = unknown>(name: string): S {

@@ -322,6 +322,10 @@ class StreamTaskImpl implements StreamTask, TaskServices {
     this.#commitRequested = true;
   }
 
+  recordDropped(): void {
+    this.#env.metrics?.increment('dropped-records', this.id);
+  }
+
   getStateStore(node: TaskNode, name: string): unknown {
     const global = this.#env.globalStore?.(name);
     if (global !== undefined) return global;
