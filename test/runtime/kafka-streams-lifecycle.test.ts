@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IllegalStateException, MissingSourceTopicException, TopologyException } from '../../src/errors.js';
+import { ConfigException, IllegalStateException, MissingSourceTopicException, TopologyException } from '../../src/errors.js';
 import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
 import type { KafkaAdmin, KafkaClient } from '../../src/kafka/port.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
@@ -153,6 +153,16 @@ describe('KafkaStreams lifecycle', () => {
     const err = await streams.start().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TopologyException);
     expect(String(err)).toMatch(/\[order\] \(3 partitions\).*\[address\] \(2 partitions\)/);
+    expect(streams.state()).toBe('ERROR');
+  });
+
+  it('rejects start() when tasks cannot be created (no serde anywhere), ending in ERROR', async () => {
+    await admin.createTopics([{ name: 'in', partitions: 1 }]);
+    const topology = new Topology().addSource('Source', 'in').addSink('Sink', 'out', 'Source');
+    const streams = streamsOf(topology);
+    const err = await streams.start().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigException);
+    expect(String(err)).toMatch(/default\.key\.serde/);
     expect(streams.state()).toBe('ERROR');
   });
 
