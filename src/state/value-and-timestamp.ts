@@ -49,7 +49,8 @@ export class ValueAndTimestamp<V> {
 
 /** The timestamp in front of serialized `ValueAndTimestamp` bytes. */
 export function timestampOf(bytes: Buffer): number {
-  return Number(bytes.readBigInt64BE(0));
+  // Two 32-bit halves instead of a BigInt: exact for every timestamp a double holds (|t| < 2^53).
+  return bytes.readInt32BE(0) * 0x1_0000_0000 + bytes.readUInt32BE(4);
 }
 
 /** The value bytes of serialized `ValueAndTimestamp` bytes, without the timestamp (a view, not a copy). */
@@ -60,7 +61,9 @@ export function rawValueOf(bytes: Buffer): Buffer {
 /** `ValueAndTimestamp` bytes of `rawValue` written at `timestamp`. */
 export function withTimestamp(rawValue: Buffer, timestamp: number): Buffer {
   const bytes = Buffer.allocUnsafe(TIMESTAMP_BYTES + rawValue.length);
-  bytes.writeBigInt64BE(BigInt(timestamp), 0);
+  const high = Math.floor(timestamp / 0x1_0000_0000);
+  bytes.writeInt32BE(high, 0);
+  bytes.writeUInt32BE(timestamp - high * 0x1_0000_0000, 4);
   rawValue.copy(bytes, TIMESTAMP_BYTES);
   return bytes;
 }

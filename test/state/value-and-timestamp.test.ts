@@ -31,3 +31,15 @@ describe('ValueAndTimestamp', () => {
     expect(() => valueAndTimestampSerde(Serdes.String()).deserialize('t', Buffer.alloc(3))).toThrow(RangeError);
   });
 });
+
+describe('timestamp bytes', () => {
+  it('match a 64-bit big-endian two\'s complement encoding for large, small and negative timestamps', () => {
+    for (const ts of [0, 1, -1, -2, 2 ** 32 - 1, 2 ** 32, -(2 ** 32), 1_700_000_000_123, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]) {
+      const bytes = withTimestamp(Buffer.alloc(0), ts);
+      const expected = Buffer.alloc(8);
+      expected.writeBigInt64BE(BigInt(ts));
+      expect(bytes.toString('hex')).toBe(expected.toString('hex'));
+      expect(timestampOf(bytes)).toBe(ts);
+    }
+  });
+});
