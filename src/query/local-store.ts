@@ -17,8 +17,8 @@ import { UnreachableKindError } from './unreachable.js';
  *   retriable ones (the client is not running) come from here or, later, from each read
  */
 export function localStore<T>(host: QueryHost, params: StoreQueryParameters<T>): T {
-  const info = queryableStore(host, params.storeName, params.queryableStoreType.kind);
   checkRunning(host);
+  const info = queryableStore(host, params.storeName, params.queryableStoreType.kind);
   const codec = new StoreCodec<unknown, unknown>(info);
   const stores = <S>(): S[] => resolveLocalStores(host, info.name, params).map((s) => s.store as S);
   switch (info.kind) {

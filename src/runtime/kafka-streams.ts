@@ -17,6 +17,13 @@ import { createStreamTask } from './stream-task.js';
 import { StreamThread, type StreamThreadListener, type StreamThreadState } from './stream-thread.js';
 import { prepareTopics, type PartitionCounts } from './topic-preparation.js';
 import { decide, type StreamsUncaughtExceptionHandler } from './uncaught-exception-handler.js';
+import { queryMetadataForKey, type KeyQueryMetadata } from '../query/key-query-metadata.js';
+import { localStore } from '../query/local-store.js';
+import type { QueryHost, QueryableStoreInfo } from '../query/query-host.js';
+import type { StoreQueryParameters } from '../query/store-query-parameters.js';
+import { streamsQueryHost } from '../query/streams-query-host.js';
+import { queryableStoresOf } from '../query/topology-stores.js';
+import type { Serde } from '../serde/serde.js';
 
 /**
  * Runs a topology against Kafka: one client of the application's consumer group, with
@@ -178,6 +185,66 @@ export class KafkaStreams implements AsyncDisposable {
    */
   metadataForAllStreamsClients(): StreamsMetadata[] {
     return this.#assignment.hosts.map((h) => ({ endpoint: h.endpoint, processId: h.processId, topicPartitions: h.active, standbyTopicPartitions: h.standby }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Interactive queries (src/query)
+
+  /**
+   * A read-only view of store `params.storeName` over this instance's local partitions (Kafka
+   * Streams' `KafkaStreams.store`); scans merge the partitions in key order.
+   * @example
+   * const store = streams.store(StoreQueryParameters.fromNameAndType('address', QueryableStoreTypes.keyValueStore<string, string>()));
+   * await store.get('andy');
+   * @throws InvalidStateStoreException (retriable) when the client is not RUNNING/REBALANCING, and
+   *   from reads when a partition is restoring or migrated; `UNKNOWN_STORE` / `WRONG_STORE_TYPE` codes otherwise
+   */
+  store<T>(params: StoreQueryParameters<T>): T {
+    return localStore(this.queryHost(), params);
+  }
+
+  /**
+   * Where `key` of store `storeName` lives: the partition Kafka's default partitioner gives the
+   * key serialized with `keySerializer` (default: the store's key serde), the instance with its
+   * active task, and those with standbys (`activeHost` undefined while no one holds it).
+   */
+  queryMetadataForKey<K>(storeName: string, key: K, keySerializer?: Serde<K>): KeyQueryMetadata {
+    return queryMetadataForKey(this.queryHost(), storeName, key, keySerializer);
+  }
+
+  /** The clients that hold an active or standby partition of store `storeName`. */
+  streamsMetadataForStore(storeName: string): StreamsMetadata[] {
+    const info = this.#queryableStores().find((s) => s.name === storeName);
+    if (info === undefined) return [];
+    const ofStore = (tps: readonly { topic: string }[]): boolean => tps.some((tp) => info.sourceTopics.includes(tp.topic));
+    return this.metadataForAllStreamsClients().filter((m) => ofStore(m.topicPartitions) || ofStore(m.standbyTopicPartitions));
+  }
+
+  /** @internal What interactive queries and the GraphQL server (`startQueryServer(streams)`) read this client through. */
+  queryHost(): QueryHost {
+    return (this.#queryHost ??= streamsQueryHost({
+      endpoint: this.#config.applicationServer,
+      state: () => this.#state,
+      stores: () => this.#queryableStores(),
+      instances: () => this.#assignment.hosts,
+      tasks: () => [...this.#threads].flatMap((t) => t.activeTasks().map((task) => ({ id: task.id, active: true, restoring: task.restoring, stateStore: (name: string) => task.store(name) }))),
+    }));
+  }
+
+  #queryHost: QueryHost | undefined;
+  #queryStores: QueryableStoreInfo[] | undefined;
+
+  /** Known once the topics were prepared (partition counts); the topology does not change after. */
+  #queryableStores(): QueryableStoreInfo[] {
+    if (this.#queryStores !== undefined) return this.#queryStores;
+    if (this.#metadata === undefined || this.#partitionCounts.size === 0) return [];
+    const counts = this.#partitionCounts;
+    return (this.#queryStores = queryableStoresOf(this.#topology, {
+      applicationId: this.#config.applicationId,
+      defaultKeySerde: this.#config.defaultKeySerde,
+      defaultValueSerde: this.#config.defaultValueSerde,
+      partitionsOf: (topic) => counts.get(topic),
+    }));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -128,6 +128,11 @@ export class StreamThread {
     return this.#tasks === undefined ? [] : [...this.#tasks.tasks()].map((t) => t.id);
   }
 
+  /** Active tasks this thread holds now (interactive queries read their stores). */
+  activeTasks(): StreamTask[] {
+    return this.#tasks === undefined ? [] : [...this.#tasks.tasks()];
+  }
+
   /**
    * Connects producer and consumer, joins the group and starts the processing loop. Returns at
    * once; a failure to start is reported like any other death (`onDied`).
