@@ -2,9 +2,10 @@
  * Each deserialization exception handler, end to end on the real broker: a record whose value
  * is not a 4-byte integer arrives between two good ones.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { ExceptionHandlerName } from '../../src/config.js';
 import { createKafkaClient } from '../../src/kafka/index.js';
+import { bootstrapServers, describeWithBroker } from './broker.js';
 import type { KafkaAdmin, KafkaClient, ProducerRecord } from '../../src/kafka/port.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
@@ -12,8 +13,7 @@ import { Serdes } from '../../src/serde/serdes.js';
 import { Topology } from '../../src/topology/topology.js';
 import { eventually, produce, readAll, sleep, streamsConfig, topicSize, unique } from '../runtime/runtime-helpers.js';
 
-const bootstrap = process.env['KAFKA_BOOTSTRAP_SERVERS'];
-if (bootstrap === undefined || bootstrap === '') throw new Error('KAFKA_BOOTSTRAP_SERVERS is not set: the runtime integration tests need a real broker (see scripts/kafka-local)');
+let bootstrap: string;
 
 let client: KafkaClient;
 let admin: KafkaAdmin;
@@ -21,6 +21,7 @@ const topics: string[] = [];
 const open: KafkaStreams[] = [];
 
 beforeAll(async () => {
+  bootstrap = bootstrapServers();
   client = createKafkaClient({ bootstrapServers: bootstrap, clientId: 'runtime-bad-records-test' });
   admin = client.admin();
   await admin.connect();
@@ -58,7 +59,7 @@ async function runWith(handler: ExceptionHandlerName): Promise<{ streams: KafkaS
     { topic: input, partition: 0, key: Buffer.from('three'), value: int(3) },
   ];
   await produce(client, records);
-  const streams = new KafkaStreams(topology, streamsConfig(bootstrap as string, unique('rt-bad-app'), {
+  const streams = new KafkaStreams(topology, streamsConfig(bootstrap, unique('rt-bad-app'), {
     'default.deserialization.exception.handler': handler,
     'errors.dead.letter.queue.topic.name': dlq,
   }));
@@ -67,7 +68,7 @@ async function runWith(handler: ExceptionHandlerName): Promise<{ streams: KafkaS
   return { streams, input, output, dlq };
 }
 
-describe('deserialization exception handlers on the real broker', () => {
+describeWithBroker('deserialization exception handlers on the real broker', () => {
   it('logAndFail: the application stops in ERROR with an error naming topic, partition and offset', async () => {
     const { streams, input, output } = await runWith('logAndFail');
     await eventually(() => streams.state() === 'ERROR', 30_000, 'ERROR');

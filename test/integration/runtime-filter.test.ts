@@ -5,14 +5,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createKafkaClient } from '../../src/kafka/index.js';
+import { bootstrapServers, describeWithBroker } from './broker.js';
 import type { KafkaAdmin, KafkaClient } from '../../src/kafka/port.js';
 import { compareOutput, expectedFilterOutput, readAll, sleep, sortedValues, topicSize, unique } from '../runtime/runtime-helpers.js';
 import { AppProcess } from './apps/app-process.js';
 
-const bootstrap = process.env['KAFKA_BOOTSTRAP_SERVERS'];
-if (bootstrap === undefined || bootstrap === '') throw new Error('KAFKA_BOOTSTRAP_SERVERS is not set: the runtime integration tests need a real broker (see scripts/kafka-local)');
+let bootstrap: string;
 
 const APP = fileURLToPath(new URL('./apps/filter-app.ts', import.meta.url));
 const RECORDS = 30_000;
@@ -25,6 +25,7 @@ const apps: AppProcess[] = [];
 const topics: string[] = [];
 
 beforeAll(async () => {
+  bootstrap = bootstrapServers();
   client = createKafkaClient({ bootstrapServers: bootstrap, clientId: 'runtime-filter-test' });
   admin = client.admin();
   await admin.connect();
@@ -63,7 +64,7 @@ async function setUp(label: string): Promise<{ input: string; output: string; ap
 
 function startApp(name: string, server: string, t: { input: string; output: string; appId: string }): AppProcess {
   const app = new AppProcess(name, APP, {
-    KAFKA_BOOTSTRAP_SERVERS: bootstrap as string,
+    KAFKA_BOOTSTRAP_SERVERS: bootstrap,
     APP_ID: t.appId,
     INPUT_TOPIC: t.input,
     OUTPUT_TOPIC: t.output,
@@ -98,7 +99,7 @@ async function untilOutputHas(topic: string, count: number, timeoutMs: number): 
   }
 }
 
-describe('filter application, two instances in child processes, real broker', () => {
+describeWithBroker('filter application, two instances in child processes, real broker', () => {
   it('writes exactly the expected records: all present, no duplicates', async () => {
     const t = await setUp('clean');
     const a = startApp('instance-a', 'instance-a:7001', t);
