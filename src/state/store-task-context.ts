@@ -16,7 +16,9 @@ export interface StoreTaskContext {
    * The record context of the update being made: the record the task is processing (its
    * timestamp and headers as the processor received it; topic, partition and offset of the
    * input record, or undefined/-1 in punctuation). A cache keeps it with a dirty entry; a
-   * changelog record takes its timestamp.
+   * changelog record takes its timestamp. With async processors it is the record the task
+   * dispatched last: a write made after an `await` may carry the timestamp of a record that
+   * another processor received meanwhile (always one caused by the same input record).
    */
   recordContext(): RecordContext;
   /** Sends one changelog record to partition {@link partition} of `topic` through the task's record collector. */
