@@ -83,7 +83,8 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
     );
   }
   try {
-    return (await import(url)) as Record<string, unknown>;
+    // Node caches the failed import of `url`; a query string makes the retry a new module.
+    return (await import(`${url}?typescript`)) as Record<string, unknown>;
   } catch (error) {
     throw new ConfigException(`Cannot load application module ${path}: ${(error as Error).message}`, { cause: error });
   }
