@@ -6,8 +6,12 @@ import { InternalStreamsBuilder } from './internal/internal-streams-builder.js';
 import { NamePrefix } from './internal/name-prefixes.js';
 import { StateStoreNode } from './internal/state-store-node.js';
 import { StreamSourceNode } from './internal/stream-source-node.js';
+import { addTableSource } from './internal/table-sources.js';
 import { Consumed } from './consumed.js';
+import type { GlobalKTable } from './global-ktable.js';
 import { KStream } from './kstream.js';
+import type { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
 
 /**
  * Builds a topology with the Streams DSL (Kafka's `StreamsBuilder`): start streams from topics,
@@ -61,6 +65,36 @@ export class StreamsBuilder {
       sourceNodes: new Set([name]),
       repartitionRequired: false,
     });
+  }
+
+  /**
+   * A table of the latest value per key of a topic (a changelog: each record updates its key, a
+   * `null` value deletes it, a null key is dropped). Nodes: `KSTREAM-SOURCE-<n>` and
+   * `KTABLE-SOURCE-<n>` (or `<Consumed name>-source` and the Consumed name). The table gets a
+   * store when `materialized` names one (then it is queryable under that name) or when a later
+   * operator needs one (a join, `groupBy`); its generated name is `<topic>-STATE-STORE-<n>`.
+   * The topic should be compacted and partitioned by key.
+   *
+   * @param consumed serdes, timestamp extractor, offset reset, name; or the `Materialized` (then no third argument)
+   * @param materialized the store: name (queryable), supplier, caching, logging, serdes
+   * @example const addresses = builder.table<string, string>('address', Materialized.as('address'))
+   */
+  table<K, V>(topic: string, consumed?: Consumed<K, V> | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
+    return addTableSource(this.#internal, 'table()', topic, consumed, materialized) as KTable<K, V>;
+  }
+
+  /**
+   * A table every instance holds in full: each reads all partitions of the topic into its own
+   * store before processing starts (a global store, not part of any task). Streams join it with
+   * a key selector and need no co-partitioning. Its store is always materialized, named
+   * `<topic>-STATE-STORE-<n>` unless `materialized` names it, and has no changelog (the topic is
+   * its changelog).
+   *
+   * @param consumed serdes, timestamp extractor, name; or the `Materialized` (then no third argument)
+   * @example const addresses = builder.globalTable<string, string>('address_v2')
+   */
+  globalTable<K, V>(topic: string, consumed?: Consumed<K, V> | Materialized<K, V>, materialized?: Materialized<K, V>): GlobalKTable<K, V> {
+    return addTableSource(this.#internal, 'globalTable()', topic, consumed, materialized) as GlobalKTable<K, V>;
   }
 
   /**

@@ -2,6 +2,7 @@ import { TopologyException } from '../../errors.js';
 import type { Topology } from '../../topology/topology.js';
 import { GraphNode, RootNode } from './graph-node.js';
 import { STATE_STORE_INFIX } from './name-prefixes.js';
+import { RepartitionNode } from './repartition-node.js';
 import { StreamSourceNode } from './stream-source-node.js';
 
 /**
@@ -58,6 +59,7 @@ export class InternalStreamsBuilder {
    */
   buildTopology(): Topology {
     this.#mergeDuplicateSourceNodes();
+    this.#relaxNullKeyFiltersUpstreamOfLeftJoins();
     const pending: GraphNode[] = [];
     const seen = new Set<GraphNode>();
     const stack: GraphNode[] = [this.root];
@@ -74,6 +76,28 @@ export class InternalStreamsBuilder {
       node.written = true;
     }
     return this.topology;
+  }
+
+  /**
+   * Kafka's `rewriteRepartitionNodes` (KIP-962): a repartition topic upstream of a join that keeps
+   * null-key records (left stream-table and stream-global joins, labelled
+   * `NULL_KEY_RELAXED_JOIN`) lets null keys through its filter; every other one drops them.
+   */
+  #relaxNullKeyFiltersUpstreamOfLeftJoins(): void {
+    const visited = new Set<GraphNode>();
+    const upstreamOfRelaxedJoin = new Set<GraphNode>();
+    const visit = (node: GraphNode): void => {
+      if (visited.has(node)) return;
+      for (const child of node.children) {
+        visit(child);
+        if (child.labels.has('NULL_KEY_RELAXED_JOIN') || upstreamOfRelaxedJoin.has(child)) upstreamOfRelaxedJoin.add(node);
+      }
+      visited.add(node);
+    };
+    visit(this.root);
+    for (const node of visited) {
+      if (node instanceof RepartitionNode && upstreamOfRelaxedJoin.has(node)) node.filtersNullKeys = false;
+    }
   }
 
   /**

@@ -17,7 +17,7 @@ import { warnDropped } from './dropped-records.js';
 export type TableJoinKind = 'inner' | 'left' | 'right' | 'outer';
 
 /** Joins a value of this side with one of the other side; absent sides are `null` in left/outer joins. */
-export type SideJoiner<V1, V2, VR> = (thisValue: V1 | null, otherValue: V2 | null) => VR;
+export type SideJoiner<K, V1, V2, VR> = (thisValue: V1 | null, otherValue: V2 | null, key: K) => VR;
 
 /**
  * One side of a KTable-KTable join (Kafka's `KTableKTableInnerJoin` / `LeftJoin` / `RightJoin` /
@@ -35,7 +35,7 @@ export class KTableKTableJoin<K, V1, V2, VR> implements KTableProcessorSupplier<
   constructor(
     private readonly thisTable: ParentTable<K, V1>,
     private readonly otherTable: ParentTable<K, V2>,
-    private readonly joiner: SideJoiner<V1, V2, VR>,
+    private readonly joiner: SideJoiner<K, V1, V2, VR>,
     private readonly kind: TableJoinKind,
   ) {
     this.#thisGetters = thisTable.valueGetterSupplier();
@@ -72,7 +72,7 @@ class KTableKTableJoinProcessor<K, V1, V2, VR> implements Processor<K, Change<V1
 
   constructor(
     private readonly otherGetter: KTableValueGetter<K, V2>,
-    private readonly joiner: SideJoiner<V1, V2, VR>,
+    private readonly joiner: SideJoiner<K, V1, V2, VR>,
     private readonly kind: TableJoinKind,
     private readonly sendOldValues: boolean,
   ) {}
@@ -90,7 +90,9 @@ class KTableKTableJoinProcessor<K, V1, V2, VR> implements Processor<K, Change<V1
     const { newValue, oldValue } = record.value;
     const other = await this.otherGetter.get(record.key);
     const otherValue = other === null ? null : other.value;
-    const joined = joinChange(this.kind, this.joiner, newValue, this.sendOldValues ? oldValue : null, otherValue, this.sendOldValues);
+    const key = record.key;
+    const joiner = (a: V1 | null, b: V2 | null): VR => this.joiner(a, b, key);
+    const joined = joinChange(this.kind, joiner, newValue, oldValue, otherValue, this.sendOldValues);
     if (joined === undefined) return;
     // The other side's timestamp counts only when it has a value (SEMANTICS §1.5).
     const timestamp = other === null ? record.timestamp : Math.max(record.timestamp, other.timestamp);
@@ -100,11 +102,13 @@ class KTableKTableJoinProcessor<K, V1, V2, VR> implements Processor<K, Change<V1
 
 /**
  * The joined `Change` for one update of this side, or undefined when nothing is forwarded.
- * `oldValue` is this side's old value (null unless old values are sent).
+ * `oldValue` is this side's old value as it arrived (set when its table sends old values, as it
+ * does for a left or outer join): it tells a delete of a row that existed from one that did not.
+ * The old *joined* value is computed only when downstream asked for old values.
  */
 function joinChange<V1, V2, VR>(
   kind: TableJoinKind,
-  joiner: SideJoiner<V1, V2, VR>,
+  joiner: (thisValue: V1 | null, otherValue: V2 | null) => VR,
   newValue: V1 | null,
   oldValue: V1 | null,
   other: V2 | null,
@@ -113,10 +117,10 @@ function joinChange<V1, V2, VR>(
   switch (kind) {
     case 'inner':
       if (other === null) return undefined;
-      return change(newValue === null ? null : joiner(newValue, other), oldValue === null ? null : joiner(oldValue, other));
+      return change(newValue === null ? null : joiner(newValue, other), sendOldValues && oldValue !== null ? joiner(oldValue, other) : null);
     case 'left':
       if (other === null && newValue === null && oldValue === null) return undefined;
-      return change(newValue === null ? null : joiner(newValue, other), oldValue === null ? null : joiner(oldValue, other));
+      return change(newValue === null ? null : joiner(newValue, other), sendOldValues && oldValue !== null ? joiner(oldValue, other) : null);
     case 'right':
       // The left row exists whatever this side holds: a delete here joins the left value with null.
       if (other === null) return undefined;
@@ -134,7 +138,7 @@ function joinChange<V1, V2, VR>(
 function joinedGetter<K, V1, V2, VR>(
   thisGetter: KTableValueGetter<K, V1>,
   otherGetter: KTableValueGetter<K, V2>,
-  joiner: SideJoiner<V1, V2, VR>,
+  joiner: SideJoiner<K, V1, V2, VR>,
   kind: TableJoinKind,
 ): KTableValueGetter<K, VR> {
   return {
@@ -147,7 +151,7 @@ function joinedGetter<K, V1, V2, VR>(
       const keep = kind === 'inner' ? a !== null && b !== null : kind === 'left' ? a !== null : kind === 'right' ? b !== null : a !== null || b !== null;
       if (!keep) return null;
       const timestamp = Math.max(a === null ? -1 : a.timestamp, b === null ? -1 : b.timestamp);
-      return ValueAndTimestamp.make(joiner(a === null ? null : a.value, b === null ? null : b.value), timestamp);
+      return ValueAndTimestamp.make(joiner(a === null ? null : a.value, b === null ? null : b.value, key), timestamp);
     },
   };
 }

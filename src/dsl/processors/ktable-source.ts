@@ -29,11 +29,13 @@ export class KTableSource<K, V> implements KTableProcessorSupplier<K, V> {
    * @param storeName the store's name when materialized (given or generated)
    * @param queryableName the store name the user gave, if any (then it is materialized from the start)
    * @param makeStoreBuilder builds the store when the graph is written and the table is materialized
+   * @param forwardUpdates false for a global table's update processor, which has no children
    */
   constructor(
     readonly storeName: string,
     queryableName: string | undefined,
     private readonly makeStoreBuilder: () => StoreBuilder<StateStore>,
+    private readonly forwardUpdates = true,
   ) {
     this.#queryableName = queryableName;
   }
@@ -52,7 +54,7 @@ export class KTableSource<K, V> implements KTableProcessorSupplier<K, V> {
   }
 
   get(): Processor<K, V, K, Change<V>> {
-    return new KTableSourceProcessor(this.#queryableName, this.#sendOldValues);
+    return new KTableSourceProcessor(this.#queryableName, this.#sendOldValues, this.forwardUpdates);
   }
 
   view(): KTableValueGetterSupplier<K, V> {
@@ -82,13 +84,14 @@ class KTableSourceProcessor<K, V> implements Processor<K, V, K, Change<V>> {
   constructor(
     private readonly storeName: string | undefined,
     private readonly sendOldValues: boolean,
+    private readonly forwardUpdates: boolean,
   ) {}
 
   init(context: ProcessorContext<K, Change<V>>): void {
     this.#context = context;
     if (this.storeName !== undefined) {
       this.#store = context.getStateStore<TimestampedKeyValueStore<K, V>>(this.storeName);
-      this.#forwarder = new TimestampedTupleForwarder(this.#store, context, this.sendOldValues);
+      if (this.forwardUpdates) this.#forwarder = new TimestampedTupleForwarder(this.#store, context, this.sendOldValues);
     }
   }
 
@@ -104,6 +107,6 @@ class KTableSourceProcessor<K, V> implements Processor<K, V, K, Change<V>> {
     }
     const old = await store.get(record.key);
     await store.put(record.key, ValueAndTimestamp.make(record.value, record.timestamp));
-    await (this.#forwarder as TimestampedTupleForwarder<K, V>).maybeForward(record.withValue(change(record.value, old === undefined ? null : old.value)));
+    await this.#forwarder?.maybeForward(record.withValue(change(record.value, old === undefined ? null : old.value)));
   }
 }
