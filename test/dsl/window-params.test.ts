@@ -76,7 +76,6 @@ describe('SlidingWindows, SessionWindows, JoinWindows', () => {
     expect([asymmetric.beforeMs, asymmetric.afterMs, asymmetric.size(), w.beforeMs]).toEqual([20, 300, 320, 100]);
     expect(JoinWindows.ofTimeDifferenceWithNoGrace(50).after(-20).size()).toBe(30);
     expect(() => JoinWindows.ofTimeDifferenceWithNoGrace(50).after(-60)).toThrow(/must not be negative/);
-    // eslint-disable-next-line @typescript-eslint/no-deprecated
     const old = JoinWindows.of(1000);
     expect([old.gracePeriodMs(), old.spuriousResultFixEnabled]).toEqual([24 * 3600 * 1000 - 2000, false]);
   });
