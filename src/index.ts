@@ -53,6 +53,17 @@ export { Named } from './dsl/named.js';
 export { Repartitioned } from './dsl/repartitioned.js';
 export { Branched } from './dsl/branched.js';
 export type { Predicate, KeyValueMapper, ValueMapper, ForeachAction } from './dsl/functions.js';
+export type { KTable } from './dsl/ktable.js';
+export type { GlobalKTable } from './dsl/global-ktable.js';
+export type { KGroupedStream } from './dsl/kgrouped-stream.js';
+export type { KGroupedTable } from './dsl/kgrouped-table.js';
+export { Materialized } from './dsl/materialized.js';
+export type { MaterializedStoreSupplier } from './dsl/materialized.js';
+export { Grouped } from './dsl/grouped.js';
+export { Joined } from './dsl/joined.js';
+export type { ValueJoiner, Initializer, Aggregator, Reducer } from './dsl/functions.js';
+// Declares (and adds) KStream's table operators: groupByKey, groupBy, toTable, join/leftJoin with tables.
+import './dsl/kstream-stateful-operators.js';
 
 /* Runtime */
 export { KafkaStreams } from './runtime/kafka-streams.js';
