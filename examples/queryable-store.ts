@@ -17,9 +17,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { startQueryServer, type QueryServer } from '../graphql/index.js';
-import { KafkaStreams, Serdes, StreamsBuilder, StreamsConfig, type StreamsConfigInput, type Topology } from '../src/index.js';
-// Not yet exported from src/index.ts by the stateful DSL; switch to the public import once it is.
-import { Materialized } from '../src/dsl/materialized.js';
+import { KafkaStreams, Materialized, Serdes, StreamsBuilder, StreamsConfig, type StreamsConfigInput, type Topology } from '../src/index.js';
 
 export const ADDRESS_TOPIC = 'address';
 export const ADDRESS_STORE = 'address';
