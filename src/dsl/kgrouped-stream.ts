@@ -1,6 +1,6 @@
 import { Serdes } from '../serde/serdes.js';
 import type { Aggregator, Initializer, Reducer } from './functions.js';
-import { requireFunction } from './internal/arguments.js';
+import { describeValue, requireFunction } from './internal/arguments.js';
 import { GroupedStreamAggregateBuilder, type GroupedStreamSpec } from './internal/grouped-stream-aggregate-builder.js';
 import { MaterializedInternal } from './internal/materialized-internal.js';
 import { namedAndMaterialized } from './internal/named-or-materialized.js';
@@ -10,6 +10,11 @@ import { KTable } from './ktable.js';
 import { Materialized } from './materialized.js';
 import { Named } from './named.js';
 import { KStreamAggregate, type StreamAggregation } from './processors/kstream-aggregate.js';
+import { SessionWindowedKStream } from './session-windowed-kstream.js';
+import { SessionWindows } from './session-windows.js';
+import { SlidingWindows } from './sliding-windows.js';
+import { TimeWindowedKStream } from './time-windowed-kstream.js';
+import { TimeWindows } from './time-windows.js';
 
 /** Symbol key of a KGroupedStream's internals (for windowed grouped streams); not exported from the package. */
 export const GROUPED_STREAM_HANDLE: unique symbol = Symbol('kstreams.GroupedStreamHandle');
@@ -90,6 +95,22 @@ export class KGroupedStream<K, V> {
     const spec = this[GROUPED_STREAM_HANDLE].spec;
     const mi = new MaterializedInternal(m ?? Materialized.with<K, VA>(spec.keySerde), spec.builder, StatefulStreamPrefix.AGGREGATE).keySerdeIfUnset(spec.keySerde);
     return this.#aggregate(name, StatefulStreamPrefix.AGGREGATE, mi, { kind: 'aggregate', initializer, aggregator });
+  }
+
+  /**
+   * Cuts the grouped stream into windows for windowed aggregations, whose results are tables keyed
+   * by `Windowed<K>` (SEMANTICS §2-§4): `TimeWindows` (tumbling, or hopping with `advanceBy`) and
+   * `SlidingWindows` give a `TimeWindowedKStream`, `SessionWindows` a `SessionWindowedKStream`.
+   *
+   * @example words.groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(5_000)).count()
+   * @throws TypeError when `windows` is none of the three
+   */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    if (windows instanceof SessionWindows) return new SessionWindowedKStream<K, V>(this[GROUPED_STREAM_HANDLE], windows);
+    if (windows instanceof TimeWindows || windows instanceof SlidingWindows) return new TimeWindowedKStream<K, V>(this[GROUPED_STREAM_HANDLE], windows);
+    throw new TypeError(`windowedBy(): windows must be TimeWindows, SlidingWindows or SessionWindows, but got: ${describeValue(windows)}`);
   }
 
   #aggregate<VA>(named: Named | undefined, prefix: string, mi: MaterializedInternal<K, VA>, aggregation: StreamAggregation<K, V, VA>): KTable<K, VA> {

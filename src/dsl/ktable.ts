@@ -19,6 +19,8 @@ import { KTableFilter } from './processors/ktable-filter.js';
 import { KTableKTableJoinMerger } from './processors/ktable-ktable-join-merger.js';
 import { KTableKTableJoin, type SideJoiner, type TableJoinKind } from './processors/ktable-ktable-join.js';
 import { KTableMapValues } from './processors/ktable-map-values.js';
+import { suppressedTableHandle } from './processors/suppress-table.js';
+import type { Suppressed } from './suppressed.js';
 
 /**
  * A changelog stream seen as a table: the latest value per key (Kafka's `KTable`). Each record
@@ -166,6 +168,21 @@ export class KTable<K, V> {
    */
   outerJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR> {
     return this.#join('outerJoin()', other, joiner as SideJoiner<K, V, VO, VR>, true, true, named, materialized);
+  }
+
+  /**
+   * Holds back this table's updates (SEMANTICS §5.5, §5.6): with
+   * `Suppressed.untilWindowCloses(BufferConfig.unbounded())` on a windowed aggregation's table, each
+   * window is emitted once, with its final value, after stream time passes its end plus grace;
+   * with `Suppressed.untilTimeLimit(ms, bufferConfig)`, a key's latest update is emitted once
+   * stream time is `ms` past its first held update. Node `KTABLE-SUPPRESS-<n>` with its buffer
+   * store `KTABLE-SUPPRESS-STATE-STORE-<n>` (or `<name>`, `<name>-store` via `withName`).
+   *
+   * @example counts.suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded())).toStream().to('final-counts')
+   * @throws TopologyException when `untilWindowCloses` is used on a table that no windowed aggregation feeds
+   */
+  suppress(suppressed: Suppressed<K>): KTable<K, V> {
+    return new KTable<K, V>(suppressedTableHandle(this[TABLE_HANDLE], suppressed));
   }
 
   #filter(operator: string, predicate: Predicate<K, V>, filterNot: boolean, named: Named | Materialized<K, V> | undefined, materialized: Materialized<K, V> | undefined): KTable<K, V> {

@@ -1,0 +1,142 @@
+import type { Processor } from '../../processor/processor.js';
+import type { ProcessorContext } from '../../processor/processor-context.js';
+import { Record } from '../../processor/record.js';
+import type { StateStore } from '../../state/state-store.js';
+import type { StoreBuilder } from '../../state/store-builder.js';
+import type { TimestampedWindowStore } from '../../state/timestamped-window-store.js';
+import { ValueAndTimestamp } from '../../state/value-and-timestamp.js';
+import { Windowed } from '../../state/windowed.js';
+import { change, type Change } from '../internal/change.js';
+import type { KTableProcessorSupplier } from '../internal/ktable-processor-supplier.js';
+import type { KTableValueGetterSupplier } from '../internal/value-getter.js';
+import type { TimeWindows } from '../time-windows.js';
+import { fillDefaultKeySerde, type DefaultKeySerdeHolder, type WindowAggregation } from './window-aggregation.js';
+import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
+import { WindowedTupleForwarder } from './windowed-tuple-forwarder.js';
+
+/**
+ * `TimeWindowedKStream.aggregate` / `reduce` / `count` (Kafka's `KStreamWindowAggregate`,
+ * SEMANTICS §2): each record updates every window `TimeWindows.windowsFor` gives for its
+ * timestamp, in ascending start order, as long as the window has not closed:
+ *
+ * - `observedStreamTime` (max timestamp seen by this processor, §1.4) is advanced first; a window
+ *   is updated iff `end > observedStreamTime - grace`, else the record is dropped from that window
+ *   (logged and counted once per window, §2.2);
+ * - a new window starts from `initializer()` and takes the record's timestamp; an existing one
+ *   takes `max(record ts, window ts)` (§2.4, §1.5);
+ * - null keys are dropped; null values reach the aggregator (§2.3);
+ * - updates go to a timestamped window store and downstream as `Change(new, old)` of the windowed
+ *   key, through the record cache when there is one (§5.3); the old value of a new window is the
+ *   initializer's result (Kafka's quirk, §5.2).
+ */
+export class KStreamWindowAggregate<K, V, VA> implements KTableProcessorSupplier<Windowed<K>, VA> {
+  #sendOldValues = false;
+
+  /**
+   * @param keySerdeHolder the result's windowed key serde, filled with `default.key.serde` at start when it has none
+   */
+  constructor(
+    readonly windows: TimeWindows,
+    readonly storeName: string,
+    private readonly storeBuilder: StoreBuilder<StateStore>,
+    private readonly aggregation: WindowAggregation<K, V, VA>,
+    private readonly keySerdeHolder?: DefaultKeySerdeHolder,
+  ) {}
+
+  get(): Processor<K, V, Windowed<K>, Change<VA>> {
+    return new KStreamWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.#sendOldValues, this.keySerdeHolder);
+  }
+
+  view(): KTableValueGetterSupplier<Windowed<K>, VA> {
+    return windowStoreValueGetterSupplier(this.storeName);
+  }
+
+  enableSendingOldValues(): boolean {
+    this.#sendOldValues = true;
+    return true;
+  }
+
+  stores(): readonly StoreBuilder<StateStore>[] {
+    return [this.storeBuilder];
+  }
+}
+
+/** Reads a windowed table's value from its timestamped window store (Kafka's `KStreamWindowAggregateValueGetter`). */
+export function windowStoreValueGetterSupplier<K, VA>(storeName: string): KTableValueGetterSupplier<Windowed<K>, VA> {
+  return {
+    storeNames: () => [storeName],
+    get: () => {
+      let store: TimestampedWindowStore<K, VA> | undefined;
+      return {
+        init(context) {
+          store = context.getStateStore<TimestampedWindowStore<K, VA>>(storeName);
+        },
+        async get(windowedKey) {
+          return (await (store as TimestampedWindowStore<K, VA>).fetch(windowedKey.key(), windowedKey.window().start())) ?? null;
+        },
+      };
+    },
+  };
+}
+
+class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
+  #context!: ProcessorContext<Windowed<K>, Change<VA>>;
+  #store!: TimestampedWindowStore<K, VA>;
+  #forwarder!: WindowedTupleForwarder<K, VA>;
+  #observedStreamTime = -1;
+
+  constructor(
+    private readonly windows: TimeWindows,
+    private readonly storeName: string,
+    private readonly aggregation: WindowAggregation<K, V, VA>,
+    private readonly sendOldValues: boolean,
+    private readonly keySerdeHolder: DefaultKeySerdeHolder | undefined,
+  ) {}
+
+  init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
+    this.#context = context;
+    fillDefaultKeySerde(this.keySerdeHolder, context.appConfigs());
+    const store = context.getStateStore<TimestampedWindowStore<K, VA>>(this.storeName);
+    this.#store = store;
+    this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, (forward) =>
+      store.setFlushListener(
+        (flushed) => forward(new Record(
+          flushed.key,
+          change(ValueAndTimestamp.getValueOrNull(flushed.newValue), ValueAndTimestamp.getValueOrNull(flushed.oldValue)),
+          flushed.timestamp,
+          flushed.headers,
+        )),
+        this.sendOldValues,
+      ));
+  }
+
+  async process(record: Record<K, V>): Promise<void> {
+    const key = record.key;
+    if (key === null || key === undefined) {
+      dropUnusableRecord(this.#context, 'null key', 'KStreamWindowAggregate');
+      return;
+    }
+    const timestamp = record.timestamp;
+    this.#observedStreamTime = Math.max(this.#observedStreamTime, timestamp);
+    const closeTime = this.#observedStreamTime - this.windows.gracePeriodMs();
+    const { initializer, aggregator } = this.aggregation;
+    for (const [start, window] of this.windows.windowsFor(timestamp)) {
+      if (window.end() <= closeTime) {
+        dropForExpiredWindow(this.#context, timestamp, `[${start},${window.end()})`, closeTime, this.#observedStreamTime);
+        continue;
+      }
+      const stored = await this.#store.fetch(key, start);
+      let oldAgg = ValueAndTimestamp.getValueOrNull(stored);
+      let newTimestamp: number;
+      if (oldAgg === null) {
+        oldAgg = initializer();
+        newTimestamp = timestamp;
+      } else {
+        newTimestamp = Math.max(timestamp, (stored as ValueAndTimestamp<VA>).timestamp);
+      }
+      const newAgg = aggregator(key, record.value, oldAgg);
+      await this.#store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp), start);
+      await this.#forwarder.maybeForward(new Record(new Windowed(key, window), change(newAgg, oldAgg), newTimestamp, record.headers));
+    }
+  }
+}
