@@ -102,6 +102,7 @@ export class StreamThread {
   #stopping = false;
   #loopDone: Promise<void> = Promise.resolve();
   #lastCommitMs = Date.now();
+  #turn = 0;
   #dying: Promise<void> | undefined;
   #lingering = false;
   /** Fetch callbacks held until their partition's buffer drains (see `#onBatch`). */
@@ -375,11 +376,15 @@ export class StreamThread {
     let processed = 0;
     let punctuated = 0;
     const running = tasks.running();
+    // Start each iteration at the next task, so the budget running out never favours the first ones.
+    const first = running.length === 0 ? 0 : this.#turn++ % running.length;
     for (let progress = running.length > 0; progress && performance.now() < deadline; ) {
       progress = false;
-      for (const task of running) {
+      for (let i = 0; i < running.length; i++) {
+        const task = running[(first + i) % running.length] as StreamTask;
         let n = 0;
-        while (n < RECORDS_PER_TASK_TURN && (await task.process(now))) n++;
+        // The budget is checked per record too: an async processor may take milliseconds each.
+        while (n < RECORDS_PER_TASK_TURN && (n === 0 || performance.now() < deadline) && (await task.process(now))) n++;
         if (n > 0) {
           progress = true;
           processed += n;

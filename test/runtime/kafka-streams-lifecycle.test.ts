@@ -109,6 +109,30 @@ describe('KafkaStreams lifecycle', () => {
     expect(streams.state()).toBe('RUNNING');
   });
 
+  it('keeps iterations short with slow async processors, so close() (and revocation) does not wait for long', async () => {
+    await admin.createTopics([{ name: 'in', partitions: 4 }, { name: 'out', partitions: 1 }]);
+    await produce(client, filterInput('in', 1_000));
+    const strings = { keySerde: Serdes.String(), valueSerde: Serdes.String() };
+    let processed = 0;
+    const topology = new Topology()
+      .addSource('Source', 'in', strings)
+      .addProcessor('Slow', () => ({
+        process: async (): Promise<void> => {
+          await sleep(10);
+          processed++;
+        },
+      }), 'Source')
+      .addSink('Sink', 'out', strings, 'Slow');
+    const streams = streamsOf(topology);
+    await streams.start();
+    await eventually(() => processed >= 5, 5_000, 'slow processing to start');
+    const started = performance.now();
+    await streams.close();
+    // One iteration is bounded by its ~15 ms budget plus one record per task, not 200 records per task.
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(processed).toBeLessThan(1_000);
+  });
+
   it('implements Symbol.asyncDispose as close()', async () => {
     await admin.createTopics([{ name: 'in', partitions: 1 }]);
     const streams = streamsOf(filterTopology('in', 'out'));
