@@ -41,7 +41,7 @@ const ENV_PREFIX = 'KSTREAMS_';
  * Environment variables under `KSTREAMS_` that are not config: they configure the logger, the
  * test harness or the CLI itself, so turning them into `log.level`-style keys would be noise.
  */
-const NOT_CONFIG = new Set(['KSTREAMS_LOG_LEVEL', 'KSTREAMS_QUERY_SERVER', 'KSTREAMS_QUERY_TOKEN', 'KSTREAMS_INTEGRATION_SKIP']);
+const NOT_CONFIG = new Set(['KSTREAMS_LOG_LEVEL', 'KSTREAMS_QUERY_SERVER', 'KSTREAMS_QUERY_TOKEN', 'KSTREAMS_QUERY_HOST', 'KSTREAMS_DEBUG', 'KSTREAMS_INTEGRATION_SKIP']);
 
 /**
  * Config from environment variables: `KSTREAMS_FOO_BAR` → `foo.bar` (so `KSTREAMS_APPLICATION_ID`

@@ -44,7 +44,7 @@ export function createProgram(onExit: (code: ExitCode) => void, out: CliOutput =
     .option('-c, --config <file>', 'config file: Java .properties or .json, keys as in Kafka Streams (application.id, ...)')
     .option('-p, --property <key=value>', 'one config value; repeatable; wins over file and environment', collect, [])
     .option('--no-query-server', 'do not serve interactive queries even when application.server is set')
-    .option('--query-host <host>', 'interface the query server listens on (default: loopback for a loopback application.server, else 0.0.0.0)')
+    .addOption(new Option('--query-host <host>', 'interface the query server listens on (default: loopback for a loopback application.server, else 0.0.0.0)').env('KSTREAMS_QUERY_HOST'))
     .option('--close-timeout <ms>', 'how long a clean close may take', positiveInteger, 60_000)
     .addOption(new Option('--log-level <level>', 'library log level (pino)').choices(LOG_LEVELS))
     .addHelpText('after', [

@@ -32,7 +32,7 @@ describe('configFromEnv', () => {
   });
 
   it('ignores the variables that configure the logger and the CLI, and empty values', () => {
-    expect(configFromEnv({ KSTREAMS_LOG_LEVEL: 'debug', KSTREAMS_QUERY_SERVER: 'x:1', KSTREAMS_STATE_DIR: '' }).values).toEqual({});
+    expect(configFromEnv({ KSTREAMS_LOG_LEVEL: 'debug', KSTREAMS_QUERY_SERVER: 'x:1', KSTREAMS_QUERY_HOST: '0.0.0.0', KSTREAMS_STATE_DIR: '' }).values).toEqual({});
   });
 });
 
