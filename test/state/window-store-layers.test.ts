@@ -4,7 +4,6 @@ import { ChangeLoggingWindowStore } from '../../src/state/change-logging-window-
 import { InMemoryWindowStore } from '../../src/state/in-memory-window-store.js';
 import { withTimestamp } from '../../src/state/value-and-timestamp.js';
 import { kafkaWindowKey } from '../../src/state/window-key-schema.js';
-import type { WindowStore } from '../../src/state/window-store.js';
 import type { Windowed } from '../../src/state/windowed.js';
 import { b, collect, layerTaskContext } from './window-layers-context.js';
 
