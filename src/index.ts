@@ -62,6 +62,15 @@ export type { MaterializedStoreSupplier } from './dsl/materialized.js';
 export { Grouped } from './dsl/grouped.js';
 export { Joined } from './dsl/joined.js';
 export type { ValueJoiner, Initializer, Aggregator, Reducer } from './dsl/functions.js';
+export { TimeWindows } from './dsl/time-windows.js';
+export { SlidingWindows } from './dsl/sliding-windows.js';
+export { SessionWindows } from './dsl/session-windows.js';
+export { JoinWindows } from './dsl/join-windows.js';
+export type { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
+export type { SessionWindowedKStream, Merger } from './dsl/session-windowed-kstream.js';
+export { Suppressed, BufferConfig } from './dsl/suppressed.js';
+export type { BufferFullStrategy } from './dsl/suppressed.js';
+export { WindowedSerdes } from './dsl/windowed-serdes.js';
 // Declares (and adds) KStream's table operators: groupByKey, groupBy, toTable, join/leftJoin with tables.
 import './dsl/kstream-stateful-operators.js';
 
