@@ -16,9 +16,10 @@ export class QueryContext {
    */
   constructor(readonly router: QueryRouter, readonly forwarded: boolean, readonly partitions: readonly number[] | undefined) {}
 
-  keyValues(store: string): DataLoader<string, KeyValueResult | null> {
-    let loader = this.loaders.get(store);
-    if (loader === undefined) this.loaders.set(store, (loader = keyValueLoader(this.router, store, this.forwarded)));
+  keyValues(store: string, allowStale = false): DataLoader<string, KeyValueResult | null> {
+    const id = `${allowStale ? 'stale' : 'fresh'}:${store}`;
+    let loader = this.loaders.get(id);
+    if (loader === undefined) this.loaders.set(id, (loader = keyValueLoader(this.router, store, this.forwarded, allowStale)));
     return loader;
   }
 

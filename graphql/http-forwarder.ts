@@ -9,7 +9,7 @@ import { FORWARDED_HEADER, PARTITIONS_HEADER } from './forwarding.js';
 interface RemoteError { message: string; path?: ReadonlyArray<string | number>; extensions?: { code?: unknown } }
 interface RemoteResponse { data?: Record<string, unknown> | null; errors?: RemoteError[] }
 
-const KEY_VALUES = 'query KeyValues($store: String!, $keys: [String!]!) { keyValues(store: $store, keys: $keys) { key value partition servedBy } }';
+const KEY_VALUES = 'query KeyValues($store: String!, $keys: [String!]!, $allowStale: Boolean) { keyValues(store: $store, keys: $keys, allowStale: $allowStale) { key value partition servedBy stale offsetLag } }';
 const RANGE = `query Range($store: String!, $from: String, $to: String, $first: Int, $after: String) {
   range(store: $store, from: $from, to: $to, first: $first, after: $after) { edges { cursor node { key value partition servedBy } } pageInfo { hasNextPage } } }`;
 const WINDOWED = 'query Windowed($store: String!, $key: String!, $from: DateTime!, $to: DateTime!) { windowed(store: $store, key: $key, from: $from, to: $to) { key start end value servedBy } }';
@@ -39,11 +39,15 @@ export class HttpForwarder implements QueryForwarder {
     this.#options = options;
   }
 
-  async keyValues(endpoint: string, store: string, keys: readonly string[]): Promise<Array<KeyValueResult | null | Error>> {
-    const response = await this.#post(endpoint, 'keyValues', KEY_VALUES, { store, keys });
+  async keyValues(endpoint: string, store: string, keys: readonly string[], allowStale = false): Promise<Array<KeyValueResult | null | Error>> {
+    const response = await this.#post(endpoint, 'keyValues', KEY_VALUES, { store, keys, allowStale });
     const list = response.data?.['keyValues'];
     if (!Array.isArray(list)) throw firstError(response, endpoint);
-    const out: Array<KeyValueResult | null | Error> = list.map((kv: Omit<KeyValueResult, 'cursor'> | null) => (kv === null ? null : { ...kv, cursor: '' }));
+    const out: Array<KeyValueResult | null | Error> = list.map((kv: (Omit<KeyValueResult, 'cursor' | 'offsetLag'> & { offsetLag: number | null }) | null) => {
+      if (kv === null) return null;
+      const { offsetLag, ...rest } = kv;
+      return { ...rest, cursor: '', ...(offsetLag === null ? {} : { offsetLag }) };
+    });
     // Per-key errors come back as `null` items with an error whose path ends at the item's index.
     for (const error of response.errors ?? []) {
       const index = error.path?.[1];

@@ -22,11 +22,11 @@ export function queryResolvers(instanceState: (endpoint: string) => Promise<stri
       state: h.endpoint === router.endpoint ? router.host.state() : await instanceState(h.endpoint),
     }))),
     keyMetadata: (a, { router }) => router.keyMetadata(str(a, 'store'), str(a, 'key')),
-    keyValue: (a, ctx) => ctx.keyValues(str(a, 'store')).load(str(a, 'key')),
+    keyValue: (a, ctx) => ctx.keyValues(str(a, 'store'), a['allowStale'] === true).load(str(a, 'key')),
     keyValues: (a, ctx) => {
       const keys = a['keys'] as string[];
       ctx.router.checkKeyCount(keys.length);
-      return ctx.keyValues(str(a, 'store')).loadMany(keys);
+      return ctx.keyValues(str(a, 'store'), a['allowStale'] === true).loadMany(keys);
     },
     range: async (a, ctx) => {
       const request = { from: opt(a, 'from'), to: opt(a, 'to'), first: num(a, 'first'), after: opt(a, 'after') };

@@ -20,6 +20,7 @@ import { QueryMetrics } from './metrics.js';
 import { queryResolvers } from './resolvers.js';
 import { executableSchema } from './schema.js';
 import { ChangeFeed } from './change-feed.js';
+import { dashboardRouter } from './dashboard.js';
 
 export interface QueryServerOptions {
   /** Port to listen on; 0 picks a free one (see `QueryServer.port`). */
@@ -119,6 +120,7 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
   app.use('/graphql', auth, express.json({ limit: options.maxBodyBytes ?? 1024 * 1024 }), expressMiddleware(apollo, {
     context: async ({ req }) => new QueryContext(router, req.get(FORWARDED_HEADER) === '1', parsePartitions(req.get(PARTITIONS_HEADER))),
   }));
+  app.use(dashboardRouter());
   // Malformed JSON and oversized bodies (from express.json) are the client's fault: 400.
   app.use((err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (err.type === 'entity.parse.failed' || err.type === 'entity.too.large' || err.status === 400 || err.status === 413) {

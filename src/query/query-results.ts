@@ -8,6 +8,10 @@ export interface KeyValueResult {
   readonly servedBy: string;
   /** Opaque position of the entry (its key bytes) for pagination and merging. */
   readonly cursor: string;
+  /** True when a standby or restoring copy answered (stale reads only). */
+  readonly stale?: boolean;
+  /** Changelog records that copy is behind, when known. */
+  readonly offsetLag?: number;
 }
 
 /** A window of a key with its value; `start`/`end` in epoch ms. */
@@ -62,7 +66,7 @@ export interface WindowedRangeRequest {
  */
 export interface QueryForwarder {
   /** Values of `keys` in order (`null` when absent, an Error where that key failed). */
-  keyValues(endpoint: string, store: string, keys: readonly string[]): Promise<Array<KeyValueResult | null | Error>>;
+  keyValues(endpoint: string, store: string, keys: readonly string[], allowStale?: boolean): Promise<Array<KeyValueResult | null | Error>>;
   /** A page of the instance's `partitions` of the store. */
   range(endpoint: string, store: string, request: RangeRequest, partitions: readonly number[]): Promise<Page<KeyValueResult>>;
   windowed(endpoint: string, store: string, key: string, fromMs: number, toMs: number): Promise<WindowedResult[]>;

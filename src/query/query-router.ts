@@ -88,13 +88,26 @@ export class QueryRouter {
     return this.#ownerOfPartition(info, partition);
   }
 
-  /** Values of `keys` all owned by `owner` (as `ownerOf` said): one local batch, or one forwarded request. */
-  getMany(owner: string, store: string, keys: readonly string[]): Promise<Array<KeyValueResult | null | Error>> {
-    return owner === this.endpoint ? this.getLocal(store, keys) : this.#forwarder.keyValues(owner, store, keys);
+  /**
+   * Values of `keys` all held by `owner` (as `ownerOf` or `standbysOf` said): one local batch, or
+   * one forwarded request. With `allowStale`, standby and restoring copies answer too (flagged `stale`).
+   */
+  getMany(owner: string, store: string, keys: readonly string[], allowStale = false): Promise<Array<KeyValueResult | null | Error>> {
+    return owner === this.endpoint ? this.getLocal(store, keys, allowStale) : this.#forwarder.keyValues(owner, store, keys, allowStale);
   }
 
-  /** Values of `keys` from local active running partitions only; a key whose partition is not here is an Error. */
-  async getLocal(store: string, keys: readonly string[]): Promise<Array<KeyValueResult | null | Error>> {
+  /** The instances with a standby copy of `key`'s partition (for stale reads when the owner cannot answer). */
+  standbysOf(store: string, key: string): readonly string[] {
+    const info = queryableStore(this.#host, store, 'keyValue');
+    return metadataForPartition(this.#host, info, defaultPartition(parseKeyText(info, key).bytes, info.partitions)).standbyHosts;
+  }
+
+  /**
+   * Values of `keys` from local partitions only: active running ones, or with `allowStale` any
+   * local copy (standby, restoring), then flagged `stale` with its lag. A key whose partition
+   * cannot answer here is an Error.
+   */
+  async getLocal(store: string, keys: readonly string[], allowStale = false): Promise<Array<KeyValueResult | null | Error>> {
     this.#checkKeys(keys.length);
     const info = queryableStore(this.#host, store, 'keyValue');
     const codec = new StoreCodec(info);
@@ -113,11 +126,14 @@ export class QueryRouter {
     });
     await Promise.all([...byPartition].map(async ([partition, group]) => {
       try {
-        const [local] = resolveLocalStores<KeyValueStore<Buffer, Buffer>>(this.#host, store, { partition, staleStoresEnabled: false });
-        const values = await local!.store.getMany(group.map((g) => g.bytes));
+        const candidates = resolveLocalStores<KeyValueStore<Buffer, Buffer>>(this.#host, store, { partition, staleStoresEnabled: allowStale });
+        const local = candidates.find((c) => c.active && c.state === 'RUNNING') ?? candidates[0]!;
+        const stale = !(local.active && local.state === 'RUNNING');
+        const freshness = { stale, ...(stale && local.offsetLag !== undefined ? { offsetLag: local.offsetLag } : {}) };
+        const values = await local.store.getMany(group.map((g) => g.bytes));
         values.forEach((value, i) => {
           const { index, bytes } = group[i]!;
-          out[index] = value === undefined ? null : { key: keys[index]!, value: toJson(codec.value(value)), partition, servedBy: this.endpoint, cursor: keyCursor(bytes) };
+          out[index] = value === undefined ? null : { key: keys[index]!, value: toJson(codec.value(value)), partition, servedBy: this.endpoint, cursor: keyCursor(bytes), ...freshness };
         });
       } catch (e) {
         for (const { index } of group) out[index] = asError(e);
