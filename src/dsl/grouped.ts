@@ -18,7 +18,7 @@ export class Grouped<K, V> {
   ) {}
 
   /** Only a name (repartition topic `<application.id>-<name>-repartition`). */
-  static as<K, V>(name: string): Grouped<K, V> {
+  static as<K = never, V = never>(name: string): Grouped<K, V> {
     validateName(name);
     return new Grouped<K, V>(name, undefined, undefined);
   }

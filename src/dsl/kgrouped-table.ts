@@ -156,7 +156,7 @@ declare module './ktable.js' {
      * @param grouped serdes of the new key and value (for the repartition topic) and its name
      * @example users.groupBy((id, user) => ({ key: user.country, value: user }), Grouped.with(Serdes.String(), userSerde))
      */
-    groupBy<KR, VR>(selector: KeyValueMapper<K, V, KeyValue<KR, VR> | null | undefined>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR>;
+    groupBy<KR, VR>(selector: KeyValueMapper<K, V, KeyValue<KR, VR> | null | undefined>, grouped?: Grouped<NoInfer<KR>, NoInfer<VR>>): KGroupedTable<KR, VR>;
   }
 }
 

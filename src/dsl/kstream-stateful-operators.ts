@@ -2,7 +2,7 @@ import type { Serde } from '../serde/serde.js';
 import type { KeyValueMapper, ValueJoiner } from './functions.js';
 import { describeValue, requireFunction, requireInstanceOrUndefined, requireNamedOrUndefined } from './internal/arguments.js';
 import { TableState } from './internal/ktable-processor-supplier.js';
-import { MaterializedInternal } from './internal/materialized-internal.js';
+import { MaterializedInternal, storeBuilderOf } from './internal/materialized-internal.js';
 import { NamePrefix } from './internal/name-prefixes.js';
 import { namedAndMaterialized } from './internal/named-or-materialized.js';
 import { orElseGenerate } from './internal/naming.js';
@@ -44,7 +44,7 @@ declare module './kstream.js' {
      *
      * @example lines.flatMapValues((l) => l.split(' ')).groupBy((k, word) => word).count()
      */
-    groupBy<KR>(selector: KeyValueMapper<K, V, KR>, grouped?: Grouped<KR, V>): KGroupedStream<KR, V>;
+    groupBy<KR>(selector: KeyValueMapper<K, V, KR>, grouped?: Grouped<NoInfer<KR>, V>): KGroupedStream<KR, V>;
 
     /**
      * The stream as a table: each record is an update of its key (a `null` value deletes it;
@@ -145,7 +145,7 @@ KStream.prototype.toTable = function toTable<K, V>(this: KStream<K, V>, named?: 
     parent = repartition;
     sourceNodes = new Set([repartition.nodeName]);
   }
-  const source = new KTableSource<K, V>(mi.storeName, mi.queryableStoreName, () => mi.keyValueStoreBuilder());
+  const source = new KTableSource<K, V>(mi.storeName, mi.queryableStoreName, storeBuilderOf(mi));
   const node = new StatefulProcessorNode(name, source, { stores: () => source.stores() });
   builder.addGraphNode(parent, node);
   return new KTable<K, V>({

@@ -78,3 +78,12 @@ function keyValueSupplier(supplier: MaterializedStoreSupplier): KeyValueBytesSto
   }
   return supplier as KeyValueBytesStoreSupplier;
 }
+
+/**
+ * The store builder of a table that may or may not end up materialized, made at once so a wrong
+ * `Materialized` fails when the operator is called, and given when the graph is written.
+ */
+export function storeBuilderOf<K, V>(mi: MaterializedInternal<K, V>): () => StoreBuilder<StateStore> {
+  const builder = mi.keyValueStoreBuilder();
+  return () => builder;
+}

@@ -3,7 +3,7 @@ import { GlobalKTable } from '../global-ktable.js';
 import { describeValue, requireInstanceOrUndefined } from './arguments.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { TableState } from './ktable-processor-supplier.js';
-import { MaterializedInternal } from './materialized-internal.js';
+import { MaterializedInternal, storeBuilderOf } from './materialized-internal.js';
 import { NamePrefix } from './name-prefixes.js';
 import { orElseGenerate, suffixedOrElseGenerate } from './naming.js';
 import { TablePrefix } from './stateful-name-prefixes.js';
@@ -44,7 +44,7 @@ export function addTableSource<K, V>(
     .valueSerdeIfUnset(valueSerde);
   const sourceName = suffixedOrElseGenerate(builder, consumed?.processorName, '-source', NamePrefix.SOURCE);
   const tableSourceName = orElseGenerate(builder, consumed?.processorName, TablePrefix.SOURCE);
-  const source = new KTableSource<K, V>(mi.storeName, mi.queryableStoreName, () => mi.keyValueStoreBuilder(), !global);
+  const source = new KTableSource<K, V>(mi.storeName, mi.queryableStoreName, storeBuilderOf(mi), !global);
   const node = new TableSourceNode(tableSourceName, sourceName, topic, {
     keySerde,
     valueSerde,
