@@ -5,6 +5,10 @@ import type { RecordCollector } from './task.js';
 export interface RecordCollectorOptions {
   /** Most records in one producer `send` call. */
   readonly maxBatchRecords?: number;
+  /** Queued records that start a send at once, without waiting for `lingerMs`. */
+  readonly minBatchRecords?: number;
+  /** How long a queued record may wait for more to share its send (Kafka 4's `linger.ms` default: 5). */
+  readonly lingerMs?: number;
   /** Queued records above which `hasRoom()` says no and the thread waits for acks. */
   readonly maxQueuedRecords?: number;
   /** Told how many records the broker acknowledged, after each send. */
@@ -15,7 +19,10 @@ export interface RecordCollectorOptions {
  * The stream thread's output path: sinks queue records with `send()`, the collector hands them to
  * the (idempotent) producer in batches, one send in flight at a time, so records keep their order
  * per partition and a batch grows with the broker's round trip (small when the broker is fast,
- * large when it is slow). `flush()` resolves when everything queued so far was acknowledged: the
+ * large when it is slow). A send starts when nothing is in flight and either `minBatchRecords`
+ * are queued or the oldest queued record waited `lingerMs` (as Kafka's producer lingers): slow
+ * (async) processing then still makes batches instead of one produce request per record.
+ * `flush()` sends at once and resolves when everything queued so far was acknowledged: the
  * thread calls it before committing offsets, which is what makes the guarantee at-least-once.
  *
  * A failed send is kept and re-thrown by `flush()` and `checkError()`; `send()` itself never
@@ -24,9 +31,14 @@ export interface RecordCollectorOptions {
 export class RecordCollectorImpl implements RecordCollector {
   readonly #producer: KafkaProducer;
   readonly #maxBatch: number;
+  readonly #minBatch: number;
+  readonly #lingerMs: number;
   readonly #maxQueued: number;
   readonly #onAcknowledged: ((count: number) => void) | undefined;
   #queue: ProducerRecord[] = [];
+  /** When the oldest queued record was queued (performance.now()). */
+  #oldestAt = 0;
+  #lingerTimer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
   #error: Error | undefined;
   /** topic → partition → offset of the last acknowledged record (changelog checkpoints read it). */
@@ -35,18 +47,24 @@ export class RecordCollectorImpl implements RecordCollector {
   constructor(producer: KafkaProducer, options: RecordCollectorOptions = {}) {
     this.#producer = producer;
     this.#maxBatch = options.maxBatchRecords ?? 10_000;
+    this.#minBatch = Math.min(this.#maxBatch, options.minBatchRecords ?? 1_000);
+    this.#lingerMs = options.lingerMs ?? 5;
     this.#maxQueued = options.maxQueuedRecords ?? 50_000;
     this.#onAcknowledged = options.onAcknowledged;
   }
 
   send(record: ProducerRecord): void {
     this.#queue.push(record);
-    if (this.#queue.length >= this.#maxBatch) this.#kick();
+    if (this.#queue.length === 1) {
+      this.#oldestAt = performance.now();
+      this.#armLinger();
+    }
+    if (this.#queue.length >= this.#minBatch) this.#kick();
   }
 
-  /** Starts a send of what is queued if none is in flight (the thread calls it after each burst). */
+  /** Starts a send if one is due (enough records, or lingered long enough) and none is in flight. */
   maybeSend(): void {
-    this.#kick();
+    if (this.#queue.length >= this.#minBatch || performance.now() - this.#oldestAt >= this.#lingerMs) this.#kick();
   }
 
   /** Records queued and not yet acknowledged (queued + in flight is not tracked separately). */
@@ -89,6 +107,8 @@ export class RecordCollectorImpl implements RecordCollector {
   /** Drops what is queued and waits for the send in flight (its outcome no longer matters). */
   async abandon(): Promise<void> {
     this.#queue = [];
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
     await this.#inFlight;
   }
 
@@ -106,17 +126,31 @@ export class RecordCollectorImpl implements RecordCollector {
     }
   }
 
+  /** A timer that starts the send when the oldest record has lingered long enough (idle threads do not call maybeSend). */
+  #armLinger(): void {
+    if (this.#lingerTimer !== undefined || this.#queue.length === 0) return;
+    const wait = Math.max(0, this.#oldestAt + this.#lingerMs - performance.now());
+    this.#lingerTimer = setTimeout(() => {
+      this.#lingerTimer = undefined;
+      this.#kick();
+    }, wait);
+  }
+
   #kick(): void {
     if (this.#inFlight !== undefined || this.#queue.length === 0 || this.#error !== undefined) return;
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
     const batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
+    if (this.#queue.length > 0) this.#oldestAt = performance.now();
     this.#inFlight = this.#producer.send(batch).then(
       (metadata) => {
         this.#inFlight = undefined;
         this.#remember(metadata);
         this.#onAcknowledged?.(batch.length);
-        // Pipelining: whatever queued up during the round trip goes out at once.
-        this.#kick();
+        // Pipelining: what queued up during the round trip goes out when it is due.
+        this.maybeSend();
+        this.#armLinger();
       },
       (e: unknown) => {
         this.#inFlight = undefined;

@@ -32,7 +32,7 @@ describe('RecordCollectorImpl', () => {
   it('keeps one send in flight and batches what queued up meanwhile, in order', async () => {
     const producer = new ManualProducer();
     const acked: number[] = [];
-    const c = new RecordCollectorImpl(producer, { onAcknowledged: (n) => acked.push(n) });
+    const c = new RecordCollectorImpl(producer, { lingerMs: 0, onAcknowledged: (n) => acked.push(n) });
     c.send(rec(0));
     c.maybeSend();
     for (let i = 1; i <= 5; i++) c.send(rec(i));
@@ -64,7 +64,7 @@ describe('RecordCollectorImpl', () => {
 
   it('starts a send on its own once a batch is full, and splits oversized queues', async () => {
     const producer = new ManualProducer();
-    const c = new RecordCollectorImpl(producer, { maxBatchRecords: 4 });
+    const c = new RecordCollectorImpl(producer, { maxBatchRecords: 4, lingerMs: 0 });
     for (let i = 0; i < 10; i++) c.send(rec(i));
     expect(producer.sends).toHaveLength(1);
     expect(producer.sends[0]?.records).toHaveLength(4);
@@ -80,7 +80,7 @@ describe('RecordCollectorImpl', () => {
 
   it('reports a failed send at flush and checkError, never from send()', async () => {
     const producer = new ManualProducer();
-    const c = new RecordCollectorImpl(producer);
+    const c = new RecordCollectorImpl(producer, { lingerMs: 0 });
     c.send(rec(0));
     c.maybeSend();
     producer.sends[0]?.fail(new Error('broker says no'));
@@ -88,6 +88,34 @@ describe('RecordCollectorImpl', () => {
     expect(() => c.send(rec(1))).not.toThrow();
     expect(() => c.checkError()).toThrow(/Error sending 1 record\(s\) \(first to topic out\): broker says no/);
     await expect(c.flush()).rejects.toThrow(/broker says no/);
+  });
+
+  it('lingers: a lone record waits for company up to lingerMs, then goes by itself', async () => {
+    const producer = new ManualProducer();
+    const c = new RecordCollectorImpl(producer, { lingerMs: 30 });
+    c.send(rec(0));
+    c.maybeSend();
+    c.send(rec(1));
+    await tick();
+    expect(producer.sends).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(producer.sends.map((x) => x.records.length)).toEqual([2]);
+    producer.sends[0]?.ack();
+    await c.flush();
+  });
+
+  it('sends at once, lingering or not, when minBatchRecords are queued or on flush', async () => {
+    const producer = new ManualProducer();
+    const c = new RecordCollectorImpl(producer, { lingerMs: 60_000, minBatchRecords: 3 });
+    for (let i = 0; i < 3; i++) c.send(rec(i));
+    expect(producer.sends.map((x) => x.records.length)).toEqual([3]);
+    producer.sends[0]?.ack();
+    c.send(rec(3));
+    const flushed = c.flush();
+    await tick();
+    expect(producer.sends.map((x) => x.records.length)).toEqual([3, 1]);
+    producer.sends[1]?.ack();
+    await flushed;
   });
 
   it('has no room over its queue limit until acknowledgements drain it', async () => {
