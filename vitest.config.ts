@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // scripts/kafka-local or KAFKA_BOOTSTRAP_SERVERS, files one at a time: 2 cores).
 export default defineConfig({
   test: {
+    // The library logs JSON lines at 'info'; in tests only errors are worth the noise.
+    env: { KSTREAMS_LOG_LEVEL: process.env['KSTREAMS_LOG_LEVEL'] ?? 'error' },
     projects: [
       {
         test: {
