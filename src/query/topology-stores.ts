@@ -4,6 +4,7 @@ import { SessionStoreBuilder } from '../state/session-store-builder.js';
 import type { StateStore } from '../state/state-store.js';
 import type { StoreBuilder } from '../state/store-builder.js';
 import { TimestampedKeyValueStoreBuilder } from '../state/timestamped-key-value-store-builder.js';
+import { TimestampedWindowStoreBuilder } from '../state/timestamped-window-store-builder.js';
 import { WindowStoreBuilder } from '../state/window-store-builder.js';
 import { changelogTopicName } from '../topology/changelog-topics.js';
 import type { Topology } from '../topology/topology.js';
@@ -54,6 +55,7 @@ function shapeOf(builder: StoreBuilder<StateStore>): StoreShape | undefined {
   const serdes = (b: { keySerde: Serde<unknown> | undefined; valueSerde: Serde<unknown> | undefined }): Pick<StoreShape, 'keySerde' | 'valueSerde'> => ({ keySerde: b.keySerde, valueSerde: b.valueSerde });
   if (builder instanceof TimestampedKeyValueStoreBuilder) return { kind: 'keyValue', timestamped: true, ...serdes(builder) };
   if (builder instanceof KeyValueStoreBuilder) return { kind: 'keyValue', timestamped: false, ...serdes(builder) };
+  if (builder instanceof TimestampedWindowStoreBuilder) return { kind: 'window', timestamped: true, windowSizeMs: builder.supplier.windowSizeMs, ...serdes(builder) };
   if (builder instanceof WindowStoreBuilder) return { kind: 'window', timestamped: false, windowSizeMs: builder.supplier.windowSizeMs, ...serdes(builder) };
   if (builder instanceof SessionStoreBuilder) return { kind: 'session', timestamped: false, ...serdes(builder) };
   return undefined;
