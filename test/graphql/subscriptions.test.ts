@@ -78,3 +78,33 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('Subscription.changes with a shared secret', () => {
+  it('refuses a connection without the token, and follows peers with it', async () => {
+    const c = await ServedCluster.start(2, 4, { authToken: 'tok' });
+    try {
+      const denied = createClient({ url: c.url(0).replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+      const refusal = await new Promise<unknown>((resolve) => {
+        denied.subscribe({ query: 'subscription { changes(store: "address") { key } }' }, { next: () => resolve('got data'), error: (e) => resolve(e), complete: () => resolve('completed') });
+      });
+      expect((refusal as { code?: number }).code).toBe(4403);
+      await denied.dispose();
+
+      const client = createClient({ url: c.url(0).replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: 'Bearer tok' } });
+      const key = ['a', 'b', 'c', 'd', 'e', 'f'].find((k) => c.cluster.owner('address', k).index === 1)!;
+      const got = new Promise<string>((resolve, reject) => {
+        client.subscribe<{ changes: { key: string } }>({ query: 'subscription { changes(store: "address") { key } }' }, { next: ({ data }) => resolve(data!.changes.key), error: reject, complete: () => {} });
+      });
+      try {
+        await waitFor(() => c.cluster.hosts.every((h) => h.changeListeners === 1));
+        const owner = c.cluster.hosts[1]!;
+        owner.emit({ store: 'address', partition: c.cluster.partitionOf('address', key), key: Buffer.from(key), value: null, timestamp: 1 });
+        expect(await got).toBe(key);
+      } finally {
+        await client.dispose();
+      }
+    } finally {
+      await c.close();
+    }
+  });
+});
