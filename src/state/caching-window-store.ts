@@ -39,6 +39,11 @@ export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedSt
   readonly #cache: RecordCache;
   readonly #namespace: string;
   readonly #index = new CacheKeyIndex();
+  /**
+   * Whether the index is kept: from the first scan of one key's windows on (sliding windows scan
+   * on every record; time windows only read single windows, so they never pay for it).
+   */
+  #indexed = false;
   #listener: CacheFlushListener<Windowed<Buffer>, Buffer> | undefined;
   #sendOldValues = false;
   #registered = false;
@@ -107,6 +112,7 @@ export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedSt
       this.#cache.unregister(this.#namespace);
     }
     this.#index.clear();
+    this.#indexed = false;
     await this.#inner.close();
   }
 
@@ -114,8 +120,10 @@ export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedSt
     assertStoreOpen(this);
     checkStoredTime(this.name, 'a window start', windowStartMs);
     const cacheKey = windowStoreKey(key, windowStartMs, 0);
-    if (this.#index.wantsRebuild) this.#rebuildIndex();
-    this.#index.add(windowKeyOf(cacheKey), cacheKey);
+    if (this.#indexed) {
+      if (this.#index.wantsRebuild) this.#rebuildIndex();
+      this.#index.add(windowKeyOf(cacheKey), cacheKey);
+    }
     await this.#cache.put(this.#namespace, cacheKey, value === null ? null : Buffer.from(value), this.#task.recordContext());
   }
 
@@ -219,6 +227,10 @@ export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedSt
   #cachedOfKey(key: Buffer, from: number, to: number): CachedEntry[] {
     const found: CachedEntry[] = [];
     if (from > to) return found;
+    if (!this.#indexed) {
+      this.#rebuildIndex();
+      this.#indexed = true;
+    }
     for (const cacheKey of this.#index.keysOf(key)) {
       const start = windowStartOf(cacheKey);
       if (start < from || start > to) continue;
