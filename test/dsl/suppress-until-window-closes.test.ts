@@ -93,6 +93,20 @@ describe('suppress(untilWindowCloses) through the TopologyTestDriver', () => {
     expect(await run.pipe('A', 'x', 40)).toEqual([['A@21/31', 1, 25], ['A@30/40', 1, 40]]);
   });
 
+  // Kafka's GraphGraceSearchUtil walks up through table operators to the windowed aggregation.
+  it('finds the grace through a filter between the aggregation and suppress', async () => {
+    const builder = new StreamsBuilder();
+    const keys = WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 10);
+    builder.stream<string, string>('in').groupByKey().windowedBy(TimeWindows.ofSizeAndGrace(10, 5))
+      .count(Materialized.as<string, number>('c').withCachingDisabled())
+      .filter((w) => w.key() !== 'hidden')
+      .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
+      .toStream().to('out', Produced.with(keys, Serdes.Long()));
+    await using run = new WindowedRun(builder, keys, Serdes.Long());
+    expect(await run.pipeAll([['A', 'x', 1], ['hidden', 'x', 2], ['A', 'x', 14]])).toEqual([]);
+    expect(await run.pipe('A', 'x', 15)).toEqual([['A@0/10', 1, 1]]);
+  });
+
   // Kafka's KTableImpl.suppress naming: KTABLE-SUPPRESS-<n> then KTABLE-SUPPRESS-STATE-STORE-<n>;
   // withName(n) → processor n, store n-store (SEMANTICS §13.1).
   it('names the processor and its buffer store as Kafka does', () => {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { Consumed } from '../../src/dsl/consumed.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { Produced } from '../../src/dsl/produced.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { TimeWindows } from '../../src/dsl/time-windows.js';
 import { WindowedSerdes } from '../../src/dsl/windowed-serdes.js';
 import { Serdes } from '../../src/serde/serdes.js';
+import type { Windowed } from '../../src/state/windowed.js';
 import { WindowedRun, type Out } from './window-driver.js';
 
 /** `in` grouped by key, windowed, counted without a cache (every update is emitted), to `out`. */
@@ -147,6 +149,53 @@ describe('TimeWindows aggregation through the TopologyTestDriver (caching off: e
     expect(await all()).toEqual([['a@0/10', 2, 7], ['b@0/10', 1, 9]]);
     await run.pipe('a', '4', 15);
     expect(await all()).toEqual([['a@10/20', 1, 15]]);
+  });
+
+  // Event time comes from the source's timestamp extractor (here a time carried in the value),
+  // not from the record's own timestamp; the windows follow it.
+  it('windows by the time a TimestampExtractor gives', async () => {
+    const builder = new StreamsBuilder();
+    const fromValue = { extract: (r: { value: unknown }) => Number(String(r.value).split('@')[1]) };
+    builder.stream('in', Consumed.with(Serdes.String(), Serdes.String()).withTimestampExtractor(fromValue))
+      .groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count(Materialized.as<string, number>('counts').withCachingDisabled())
+      .toStream().to('out', Produced.with(WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 10), Serdes.Long()));
+    await using run = new WindowedRun(builder, WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 10), Serdes.Long());
+    expect(await run.pipeAll([['k', 'a@25', 1], ['k', 'b@27', 2]])).toEqual([['k@20/30', 1, 25], ['k@20/30', 2, 27]]);
+  });
+
+  // SEMANTICS §12.2/§12.3: a key-changing operation before the grouping inserts a repartition
+  // topic named after the aggregation's store; the windowed result then counts by the new key.
+  it('repartitions after a key change, through <app>-<store>-repartition', async () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('in').selectKey((_k, v) => v.split(' ')[0] as string)
+      .groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count(Materialized.as<string, number>('by-word').withCachingDisabled())
+      .toStream().to('out', Produced.with(WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 10), Serdes.Long()));
+    await using run = new WindowedRun(builder, WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 10), Serdes.Long(), { 'application.id': 'app' });
+    expect(await run.pipeAll([['a', 'x 1', 1], ['b', 'x 2', 2], ['c', 'y 3', 12]])).toEqual([['x@0/10', 1, 1], ['x@0/10', 2, 2], ['y@10/20', 1, 12]]);
+    expect(run.driver.producedTopicNames()).toEqual(new Set(['app-by-word-repartition', 'app-by-word-changelog', 'out']));
+  });
+
+  // Kafka's WindowedChangelogTopicConfig: the store's changelog is compacted and deleted a day
+  // after the store's retention (size + grace here).
+  it('declares the window store changelog as compact,delete with retention + 1 day', () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('in').groupByKey().windowedBy(TimeWindows.ofSizeAndGrace(60_000, 5_000)).count(Materialized.as<string, number>('per-minute'));
+    const changelog = builder.build().metadata('app').internalTopics.find((t) => t.name === 'app-per-minute-changelog');
+    expect(changelog?.configs).toEqual({ 'cleanup.policy': 'compact,delete', 'message.timestamp.type': 'CreateTime', 'retention.ms': String(65_000 + 24 * 3600 * 1000) });
+  });
+
+  it('keys its results by Windowed<K>: toStream() sees the key and the window', async () => {
+    const seen: string[] = [];
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('in').groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count(Materialized.as<string, number>('c').withCachingDisabled())
+      .toStream()
+      .foreach((w: Windowed<string>, n) => void seen.push(`${w.key()} [${w.window().startTime().toISOString()}, ${w.window().endTime().toISOString()}) ${n}`));
+    await using run = new WindowedRun(builder, WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 10), Serdes.Long());
+    await run.pipe('k', 'v', 15);
+    expect(seen).toEqual(['k [1970-01-01T00:00:00.010Z, 1970-01-01T00:00:00.020Z) 1']);
   });
 
   // §2.5 (Kafka's WindowStoreMaterializer): retention defaults to size + grace and must be at least that.
