@@ -34,12 +34,12 @@ export function formatWindowCount(windowed: Windowed<string>, count: number): st
 }
 
 /**
- * The windowed count topology: `test_log` grouped by key, 5-second tumbling windows, counted
- * into the store `counts-5s`; every update is printed with `print`.
+ * The windowed count topology: `test_log` (or `inputTopic`) grouped by key, 5-second tumbling
+ * windows, counted into the store `counts-5s`; every update is printed with `print`.
  */
-export function buildTopology(print: (line: string) => void = console.log): Topology {
+export function buildTopology(print: (line: string) => void = console.log, inputTopic: string = INPUT_TOPIC): Topology {
   const builder = new StreamsBuilder();
-  builder.stream<string, string>(INPUT_TOPIC)
+  builder.stream<string, string>(inputTopic)
     .groupByKey()
     .windowedBy(TimeWindows.ofSizeWithNoGrace(WINDOW_SIZE_MS))
     .count(Materialized.as<string, number>(STORE_NAME).withRetention(RETENTION_MS))
