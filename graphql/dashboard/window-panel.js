@@ -247,7 +247,7 @@ export class WindowPanel {
           clearTimeout(confirm);
           if (store !== this.#store) return;
           this.#setMode('polling', `Subscription unavailable: ${reason}`);
-          this.#el.modeReason.textContent = `subscription unavailable (${reason})`;
+          this.#el.modeReason.textContent = `subscription unavailable: ${reason}`;
           this.#every(POLL_MS);
         },
       });

@@ -1,90 +1,204 @@
 /**
- * `npm start`: the seed topologies with generated data.
+ * The demo behind `npm start`: the seed topologies on the embedded (in-process) Kafka backend,
+ * or on a real cluster, fed by the generator, with one GraphQL query server (and its dashboard)
+ * answering for the stores of all of them.
  *
- * On the embedded (in-process) Kafka backend by default; with KAFKA_BOOTSTRAP_SERVERS set, on
- * that real cluster (topics are created when missing). Runs the filter example and the
- * Processor API example, feeds `stream_log` with generated log lines, and prints what comes out
- * every few seconds. Ctrl-C closes everything cleanly (commits, leaves the group).
+ * `startDemo` is the whole demo as a function (tests run it in-process); scripts/start.ts is
+ * the console around it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startQueryServer, type QueryServer } from '../../graphql/index.js';
+import { resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
 import { createKafkaClient } from '../../src/kafka/index.js';
-import type { ConsumedRecord } from '../../src/kafka/port.js';
-import { KafkaStreams } from '../../src/index.js';
-import * as filter from '../../examples/filter.js';
-import * as processor from '../../examples/processor.js';
-import { startLogGenerator } from './generator.js';
+import type { KafkaAdmin, KafkaClient, KafkaProducer } from '../../src/kafka/port.js';
+import { KafkaStreams, Serdes, type StreamsConfigInput, type Topology } from '../../src/index.js';
+import type { QueryHost } from '../../src/query/query-host.js';
+import { GENERATED_TOPICS, startGenerator, type Generator } from './generator.js';
+import { watchOutputs, type OutputWatch } from './output-watch.js';
+import { SEED_APPS, loadSeedApp, type LoadedSeedApp, type SeedApp } from './seed-apps.js';
+import { unitedQueryHost, type AppQueryHost } from './united-query-host.js';
 
-const bootstrapServers = process.env['KAFKA_BOOTSTRAP_SERVERS'] ?? 'embedded://demo';
-const ratePerSecond = Number(process.env['DEMO_RATE'] ?? 50);
-const runForMs = process.env['DEMO_RUN_MS'] !== undefined ? Number(process.env['DEMO_RUN_MS']) : undefined;
+const EMBEDDED = 'embedded://';
+/** Topics whose partition count the seed fixes; the others get `DemoOptions.partitions`. */
+const TOPIC_PARTITIONS: Readonly<Record<string, number>> = { address_v2: 2 };
 
-async function main(): Promise<void> {
-  const client = createKafkaClient({ bootstrapServers, clientId: 'kstreams-demo' });
-  const admin = client.admin();
-  await admin.connect();
-  await admin.createTopics([
-    { name: filter.INPUT_TOPIC, partitions: 3 },
-    { name: filter.OUTPUT_TOPIC, partitions: 3 },
-    { name: processor.ERROR_TOPIC, partitions: 3 },
-    { name: processor.OTHER_TOPIC, partitions: 3 },
-    { name: processor.SUMMARY_TOPIC, partitions: 1 },
-  ]);
-
-  const apps: KafkaStreams[] = [
-    new KafkaStreams(filter.buildTopology(), filter.exampleConfig({ 'bootstrap.servers': bootstrapServers, 'commit.interval.ms': 1000 })),
-    new KafkaStreams(processor.buildTopology({ summaryIntervalMs: 2_000 }), processor.exampleConfig({ 'bootstrap.servers': bootstrapServers, 'commit.interval.ms': 1000 })),
-  ];
-  await Promise.all(apps.map((app) => app.start()));
-
-  const producer = client.producer({ idempotent: true });
-  await producer.connect();
-  const generator = startLogGenerator(producer, filter.INPUT_TOPIC, ratePerSecond);
-
-  // Watch the outputs with a group-less reader from the start of each partition.
-  const reader = client.reader({ clientId: 'kstreams-demo-watch' });
-  await reader.assign([filter.OUTPUT_TOPIC, processor.ERROR_TOPIC, processor.SUMMARY_TOPIC].flatMap((topic) =>
-    [0, 1, 2].filter((p) => topic !== processor.SUMMARY_TOPIC || p === 0).map((partition) => ({ topic, partition, offset: 0 }))));
-  const seen = new Map<string, number>();
-  const last = new Map<string, ConsumedRecord>();
-  let stopping = false;
-  const watch = (async () => {
-    while (!stopping) {
-      for (const r of await reader.poll(500)) {
-        seen.set(r.topic, (seen.get(r.topic) ?? 0) + 1);
-        last.set(r.topic, r);
-      }
-    }
-  })();
-
-  console.log(`kstreams demo on ${bootstrapServers}: ${ratePerSecond} log lines/s into '${filter.INPUT_TOPIC}'.`);
-  console.log(`  filter    : ${filter.INPUT_TOPIC} -> ${filter.OUTPUT_TOPIC} (lines longer than 5 characters)`);
-  console.log(`  processor : ${filter.INPUT_TOPIC} -> ${processor.ERROR_TOPIC} | ${processor.OTHER_TOPIC}, summaries to ${processor.SUMMARY_TOPIC}`);
-  console.log('Ctrl-C to stop.\n');
-  const show = (r: ConsumedRecord | undefined): string => (r ? `${r.key?.toString() ?? 'null'} -> ${r.value?.toString() ?? 'null'}` : '-');
-  const report = setInterval(() => {
-    console.log(`produced ${generator.produced()} | ${filter.OUTPUT_TOPIC}: ${seen.get(filter.OUTPUT_TOPIC) ?? 0} (last ${show(last.get(filter.OUTPUT_TOPIC))})`
-      + ` | ${processor.ERROR_TOPIC}: ${seen.get(processor.ERROR_TOPIC) ?? 0} | summary: ${show(last.get(processor.SUMMARY_TOPIC))}`);
-  }, 3_000);
-
-  const shutdown = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    clearInterval(report);
-    console.log('\nStopping: committing and closing...');
-    await generator.stop();
-    await watch;
-    await Promise.all(apps.map((app) => app.close({ timeoutMs: 20_000 })));
-    await reader.close();
-    await producer.disconnect();
-    await admin.disconnect();
-    console.log(`Stopped cleanly after producing ${generator.produced()} lines.`);
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
-  if (runForMs !== undefined) setTimeout(() => void shutdown(), runForMs);
+export interface DemoOptions {
+  /** `embedded://NAME` (in-process) or a real cluster's `host:port[,host:port]`. */
+  readonly bootstrapServers: string;
+  /** Port of the GraphQL server and dashboard; 0 picks a free one. */
+  readonly port: number;
+  /** Interface to listen on (default 127.0.0.1; 0.0.0.0 in a container). */
+  readonly listenHost?: string;
+  /** Host other instances (and `servedBy`) use for this one: its `application.server` host (default 127.0.0.1). */
+  readonly advertisedHost?: string;
+  /** Log lines per second (default 50); orders come at a tenth of that. */
+  readonly logsPerSecond?: number;
+  /**
+   * Where stores live. Default: on the embedded backend a fresh temporary directory, removed on
+   * close (the embedded topics die with the process, so old state would not match them); on real
+   * Kafka `<tmp>/kstreams-demo-<port>`, kept so that a restart restores from its checkpoints.
+   */
+  readonly stateDir?: string;
+  /** Partitions of the topics the demo creates (default 3). */
+  readonly partitions?: number;
+  /** Which seed apps to try (default all of SEED_APPS). */
+  readonly apps?: readonly SeedApp[];
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+/** A seed app that runs. */
+export interface RunningApp {
+  readonly app: SeedApp;
+  readonly applicationId: string;
+  readonly topology: Topology;
+  readonly streams: KafkaStreams;
+}
+
+export interface RunningDemo {
+  /** `http://<advertised host>:<port>/`: the dashboard; GraphQL at `graphql`. */
+  readonly url: string;
+  readonly port: number;
+  readonly bootstrapServers: string;
+  readonly running: readonly RunningApp[];
+  /** Seed apps not running, and why (not landed yet, failed to load or to start). */
+  readonly skipped: readonly { readonly app: SeedApp; readonly reason: string }[];
+  /** Names of the stores the query server answers for. */
+  stores(): string[];
+  produced(): Readonly<Record<string, number>>;
+  readonly outputs: OutputWatch;
+  /** Stops the generator and the server, then closes every app (commit, close stores). True when all closed in time. */
+  close(): Promise<boolean>;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Runs `start` and removes the SIGINT/SIGTERM listeners it added. Apollo Server (outside tests)
+ * stops itself on those signals and then raises the signal again, which ends the process in the
+ * middle of the demo's own shutdown (apps committing and closing their stores). The demo owns
+ * its shutdown: it closes the server itself, in order.
+ */
+async function withoutNewSignalHandlers<T>(start: () => Promise<T>): Promise<T> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  try {
+    return await start();
+  } finally {
+    for (const signal of SIGNALS) {
+      for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+}
+
+/** The first sentence of an error's message: the console line stays one line (the logs have the rest). */
+function firstSentence(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const end = message.search(/\.\s/);
+  return end > 0 ? message.slice(0, end + 1) : message;
+}
+
+/** The user topics a topology reads and writes (internal repartition/changelog topics excluded: the runtime creates those). */
+function userTopics(loaded: LoadedSeedApp, applicationId: string): string[] {
+  const metadata = loaded.topology.metadata(applicationId);
+  const internal = new Set(metadata.internalTopics.map((t) => t.name));
+  return [
+    ...metadata.subtopologies.flatMap((s) => s.sourceTopics.filter((t) => !internal.has(t) && !s.repartitionSourceTopics.includes(t))),
+    ...metadata.sinkTopics,
+    ...(metadata.globalStores ?? []).map((g) => g.topic),
+  ];
+}
+
+/**
+ * Starts the demo: loads the seed apps that exist, creates their topics, starts the query
+ * server, then the apps (resolves once they are RUNNING) and the generator.
+ */
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  const { bootstrapServers } = options;
+  const embedded = bootstrapServers.startsWith(EMBEDDED);
+  const partitions = options.partitions ?? 3;
+  const logsPerSecond = options.logsPerSecond ?? 50;
+  const advertisedHost = options.advertisedHost ?? '127.0.0.1';
+
+  const skipped: { app: SeedApp; reason: string }[] = [];
+  const loaded: { loaded: LoadedSeedApp; applicationId: string }[] = [];
+  for (const app of options.apps ?? SEED_APPS) {
+    const result = await loadSeedApp(app);
+    if ('skipped' in result) skipped.push({ app, reason: result.reason });
+    else loaded.push({ loaded: result.loaded, applicationId: String(result.loaded.config['application.id'] ?? `kstreams-demo-${app.name.replace(/\W+/g, '-')}`) });
+  }
+  if (loaded.length === 0) throw new Error(`No seed topology could be loaded: ${skipped.map((s) => s.reason).join('; ')}`);
+
+  const client: KafkaClient = createKafkaClient({ bootstrapServers, clientId: 'kstreams-demo' });
+  const admin: KafkaAdmin = client.admin();
+  await admin.connect();
+  const topics = new Set<string>(GENERATED_TOPICS);
+  for (const l of loaded) for (const t of userTopics(l.loaded, l.applicationId)) topics.add(t);
+  await admin.createTopics([...topics].map((name) => ({ name, partitions: TOPIC_PARTITIONS[name] ?? partitions })));
+
+  // The server starts first: with port 0 the apps' application.server is known only then.
+  const apps: AppQueryHost[] = [];
+  let endpoint = `${advertisedHost}:${options.port}`;
+  const united = unitedQueryHost(() => endpoint, apps);
+  const server: QueryServer = await withoutNewSignalHandlers(() => startQueryServer(united, { port: options.port, host: options.listenHost ?? '127.0.0.1' }));
+  endpoint = `${advertisedHost}:${server.port}`;
+
+  const stateDir = options.stateDir ?? (embedded ? mkdtempSync(join(tmpdir(), 'kstreams-demo-')) : join(tmpdir(), `kstreams-demo-${server.port}`));
+  const overrides: Partial<StreamsConfigInput> = {
+    'bootstrap.servers': bootstrapServers,
+    'application.server': endpoint,
+    'state.dir': stateDir,
+    // Window counts and tables become visible to queries as they flush: once a second.
+    'commit.interval.ms': 1_000,
+  };
+  // Seed examples read and write strings unless their own config says otherwise.
+  const defaults: Partial<StreamsConfigInput> = { 'default.key.serde': Serdes.String(), 'default.value.serde': Serdes.String() };
+  const created = loaded.map((l) => ({
+    ...l,
+    streams: new KafkaStreams(l.loaded.topology, { ...defaults, ...l.loaded.config, ...overrides, 'application.id': l.applicationId, 'bootstrap.servers': bootstrapServers }),
+  }));
+  const started = await Promise.allSettled(created.map((c) => c.streams.start()));
+  const running: RunningApp[] = [];
+  for (const [i, result] of started.entries()) {
+    const c = created[i]!;
+    if (result.status === 'fulfilled') {
+      running.push({ app: c.loaded.app, applicationId: c.applicationId, topology: c.loaded.topology, streams: c.streams });
+      apps.push({ applicationId: c.applicationId, host: (c.streams as unknown as { queryHost(): QueryHost }).queryHost() });
+    } else {
+      skipped.push({ app: c.loaded.app, reason: `failed to start: ${firstSentence(result.reason)}` });
+      await c.streams.close({ timeoutMs: 10_000 });
+    }
+  }
+  if (running.length === 0) {
+    await server.close();
+    await admin.disconnect();
+    throw new Error(`No seed topology started: ${skipped.map((s) => `${s.app.name}: ${s.reason}`).join('; ')}`);
+  }
+
+  const producer: KafkaProducer = client.producer({ idempotent: true });
+  await producer.connect();
+  const outputs = await watchOutputs(client, admin, [...new Set(running.flatMap((r) => r.topology.metadata(r.applicationId).sinkTopics))]);
+  const generator: Generator = await startGenerator(producer, { logsPerSecond, ordersPerSecond: logsPerSecond / 10, moveEveryMs: 2_000 });
+
+  let closing: Promise<boolean> | undefined;
+  return {
+    url: `http://${advertisedHost}:${server.port}/`,
+    port: server.port,
+    bootstrapServers,
+    running,
+    skipped,
+    stores: () => united.stores().map((s) => s.name),
+    produced: () => generator.produced(),
+    outputs,
+    close: () => (closing ??= (async () => {
+      await generator.stop();
+      await server.close();
+      const closed = await Promise.all(running.map((r) => r.streams.close({ timeoutMs: 20_000 })));
+      await outputs.stop();
+      await producer.disconnect();
+      await admin.disconnect();
+      if (embedded) resetEmbeddedCluster(bootstrapServers.slice(EMBEDDED.length));
+      if (embedded && options.stateDir === undefined) rmSync(stateDir, { recursive: true, force: true });
+      return closed.every(Boolean);
+    })()),
+  };
+}
