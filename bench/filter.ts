@@ -41,7 +41,7 @@ export interface FilterBenchResult {
   readonly sixPartitionsTwoThreadsRecordsPerSec: number;
   readonly sixPartitionsOneThreadRecordsPerCpuSec: number;
   readonly sixPartitionsTwoThreadsRecordsPerCpuSec: number;
-  /** An I/O-bound processor (awaits ~1 ms per record), 6 partitions, with 1, 2 and 3 stream threads. */
+  /** An I/O-bound processor (awaits 5 ms per record), 6 partitions, with 1, 2 and 3 stream threads. */
   readonly ioBoundRecordsPerSecByThreads: readonly number[];
 }
 
@@ -147,7 +147,7 @@ async function streamsRun(bootstrap: string, admin: KafkaAdmin, input: string, o
 }
 
 /**
- * A processor that awaits I/O for every record (a ~1 ms timer standing in for a call to another
+ * A processor that awaits I/O for every record (a 5 ms timer standing in for a call to another
  * service). Records of a task are processed one after another, and a thread runs its tasks one at
  * a time, so only more threads (or instances) overlap the waits.
  */
@@ -165,13 +165,16 @@ async function ioBoundRun(bootstrap: string, admin: KafkaAdmin, input: string, o
   }
 }
 
+/** The simulated I/O wait per record (ms). */
+const IO_WAIT_MS = 5;
+
 class AwaitingForwarder implements Processor<Buffer, Buffer, Buffer, Buffer> {
   #ctx!: ProcessorContext<Buffer, Buffer>;
   init(ctx: ProcessorContext<Buffer, Buffer>): void {
     this.#ctx = ctx;
   }
   async process(record: Record<Buffer, Buffer>): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await new Promise((resolve) => setTimeout(resolve, IO_WAIT_MS));
     this.#ctx.forward(record);
   }
 }
@@ -220,12 +223,12 @@ export async function run(options: { bootstrapServers?: string; records?: number
 
     const ioInput = `bench-filter-io-${run}`;
     created.push(ioInput);
-    const ioRecords = 6_000;
+    const ioRecords = 3_000;
     await createAndFill(client, admin, ioInput, 6, ioRecords);
     const io: number[] = [];
     for (const threads of [1, 2, 3]) {
       io.push(await ioBoundRun(bootstrap, admin, ioInput, out(`io${threads}`), ioRecords, run, threads));
-      log(`  I/O-bound processor (1 ms await per record), 6 partitions, ${threads} thread(s): ${io.at(-1)} records/s`);
+      log(`  I/O-bound processor (${IO_WAIT_MS} ms await per record), 6 partitions, ${threads} thread(s): ${io.at(-1)} records/s`);
     }
 
     const one = best(ones);
