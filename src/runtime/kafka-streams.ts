@@ -22,6 +22,7 @@ import { localStore } from '../query/local-store.js';
 import type { QueryHost, QueryableStoreInfo } from '../query/query-host.js';
 import type { StoreQueryParameters } from '../query/store-query-parameters.js';
 import { streamsQueryHost } from '../query/streams-query-host.js';
+import { StoreChangeHub } from '../query/store-change-hub.js';
 import { queryableStoresOf } from '../query/topology-stores.js';
 import type { Serde } from '../serde/serde.js';
 
@@ -228,10 +229,13 @@ export class KafkaStreams implements AsyncDisposable {
       stores: () => this.#queryableStores(),
       instances: () => this.#assignment.hosts,
       tasks: () => [...this.#threads].flatMap((t) => t.activeTasks().map((task) => ({ id: task.id, active: true, restoring: task.restoring, stateStore: (name: string) => task.store(name) }))),
+      subscribeChanges: (listener) => this.#storeChanges.subscribe(listener),
     }));
   }
 
   #queryHost: QueryHost | undefined;
+  /** Key-value store changes of the active tasks, from their changelog records (GraphQL `Subscription.changes`). */
+  readonly #storeChanges = new StoreChangeHub(() => this.#queryableStores());
   #queryStores: QueryableStoreInfo[] | undefined;
 
   /** Known once the topics were prepared (partition counts); the topology does not change after. */
@@ -262,7 +266,7 @@ export class KafkaStreams implements AsyncDisposable {
       metadata,
       partitionCounts: this.#partitionCounts,
       processId: this.#processId,
-      createTask: (id, partitions, env) => createStreamTask(this.#topology, id, partitions, env),
+      createTask: (id, partitions, env) => createStreamTask(this.#topology, id, partitions, { ...env, onChangelogRecord: (...record) => this.#storeChanges.changelogRecord(...record) }),
       listOffsets: (topic) => {
         if (this.#admin === undefined) throw new IllegalStateException('The admin client is closed');
         return this.#admin.listOffsets(topic);

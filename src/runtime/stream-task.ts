@@ -105,6 +105,7 @@ class StreamTaskImpl implements StreamTask, TaskServices {
       recordContext: () => this.#storeRecordContext(),
       logChange: (topic, key, value, timestamp) => {
         env.collector.send({ topic, partition: storeContext.partition, key, value, timestamp });
+        env.onChangelogRecord?.(topic, storeContext.partition, key, value, timestamp);
       },
       forwardWithContext: (context, forward) => this.#forwardWithContext(context, forward),
     };

@@ -56,6 +56,11 @@ export interface TaskEnvironment {
    * from `context.getStateStore(name)` without connecting them. Absent: no global stores.
    */
   readonly globalStore?: (name: string) => unknown;
+  /**
+   * Told of every changelog record a task's stores send (after the collector got it): how
+   * interactive queries follow store changes (`QueryHost.subscribeChanges`). Absent: no one is told.
+   */
+  readonly onChangelogRecord?: (topic: string, partition: number, key: Buffer, value: Buffer | null, timestamp: number) => void;
 }
 
 /**
