@@ -58,6 +58,13 @@ describe('SessionWindows aggregation through the TopologyTestDriver', () => {
     expect(await run.pipe('A', 'x', 6)).toEqual([['A@0/8', 4, 8]]);
   });
 
+  // §4.4: a record at t whose only session is [t,t] overwrites it: no tombstone.
+  it('a second record at the same time updates [t,t] in place, without a retraction', async () => {
+    await using run = countRun(SessionWindows.ofInactivityGapWithNoGrace(5));
+    await run.pipe('A', 'x', 10);
+    expect(await run.pipe('A', 'x', 10)).toEqual([['A@10/10', 2, 10]]);
+  });
+
   // §4.3 (KAFKA-12718): close time includes the gap: end < observedStreamTime - grace - gap drops.
   it('grace counts from the session end plus the gap', async () => {
     await using run = countRun(SessionWindows.ofInactivityGapAndGrace(5, 10));

@@ -7,6 +7,7 @@ import { TimeWindows } from '../../src/dsl/time-windows.js';
 import { WindowedSerdes } from '../../src/dsl/windowed-serdes.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import type { Windowed } from '../../src/state/windowed.js';
+import { TopologyTestDriver } from '../../src/test-driver/topology-test-driver.js';
 import { WindowedRun, type Out } from './window-driver.js';
 
 /** `in` grouped by key, windowed, counted without a cache (every update is emitted), to `out`. */
@@ -196,6 +197,19 @@ describe('TimeWindows aggregation through the TopologyTestDriver (caching off: e
     await using run = new WindowedRun(builder, WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 10), Serdes.Long());
     await run.pipe('k', 'v', 15);
     expect(seen).toEqual(['k [1970-01-01T00:00:00.010Z, 1970-01-01T00:00:00.020Z) 1']);
+  });
+
+  // The result's key serde is Kafka's time-windowed layout over the grouped key's serde (here
+  // the config's default.key.serde), so to() needs no Produced.
+  it('writes windowed keys with to() and no Produced: key bytes + 8-byte window start', async () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('in').groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count(Materialized.as<string, number>('c').withCachingDisabled())
+      .toStream().to('out');
+    await using driver = new TopologyTestDriver(builder.build(), { 'default.key.serde': Serdes.String(), 'default.value.serde': Serdes.String() });
+    await driver.createInputTopic('in', Serdes.String(), Serdes.String()).pipeInput('ab', 'v', 25);
+    const raw = driver.createOutputTopic('out', Serdes.ByteArray(), Serdes.ByteArray()).readRecordsToList();
+    expect(raw.map((r) => [r.key?.toString('hex'), r.value?.toString('hex')])).toEqual([['6162' + '0000000000000014', '0000000000000001']]);
   });
 
   // §2.5 (Kafka's WindowStoreMaterializer): retention defaults to size + grace and must be at least that.
