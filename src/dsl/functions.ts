@@ -47,3 +47,10 @@ export type Aggregator<K, V, VA> = (key: K, value: V, aggregate: VA) => VA;
 
 /** Combines a key's aggregate with a value of the same type (`reduce`; a table's adder and subtractor). */
 export type Reducer<V> = (aggregate: V, value: V) => V;
+
+/**
+ * Picks the key of the other table a row joins in a foreign-key table join
+ * (`table.join(other, foreignKeyExtractor, joiner)`); value first, as the value mappers. `null`
+ * (or `undefined`): the row has no foreign key.
+ */
+export type ForeignKeyExtractor<K, V, KO> = (value: V, key: K) => KO | null | undefined;

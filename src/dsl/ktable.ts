@@ -1,7 +1,8 @@
 import type { Serde } from '../serde/serde.js';
-import type { KeyValueMapper, Predicate, ValueJoiner, ValueMapper } from './functions.js';
-import { describeValue, requireFunction, requireNamedOrUndefined } from './internal/arguments.js';
+import type { ForeignKeyExtractor, KeyValueMapper, Predicate, ValueJoiner, ValueMapper } from './functions.js';
+import { describeValue, requireFunction, requireInstanceOrUndefined, requireNamedOrUndefined } from './internal/arguments.js';
 import type { Change } from './internal/change.js';
+import { buildForeignKeyJoin } from './internal/foreign-key-join-builder.js';
 import { namedAndMaterialized } from './internal/named-or-materialized.js';
 import { TableState, type KTableProcessorSupplier } from './internal/ktable-processor-supplier.js';
 import { MaterializedInternal } from './internal/materialized-internal.js';
@@ -19,6 +20,7 @@ import { KTableFilter } from './processors/ktable-filter.js';
 import { KTableKTableJoinMerger } from './processors/ktable-ktable-join-merger.js';
 import { KTableKTableJoin, type SideJoiner, type TableJoinKind } from './processors/ktable-ktable-join.js';
 import { KTableMapValues } from './processors/ktable-map-values.js';
+import { TableJoined } from './table-joined.js';
 import { suppressedTableHandle } from './processors/suppress-table.js';
 import type { Suppressed } from './suppressed.js';
 
@@ -147,19 +149,48 @@ export class KTable<K, V> {
    * `KTABLE-MERGE-<n>`, `KTABLE-JOINTHIS-<n+1>`, `KTABLE-JOINOTHER-<n+2>` (or `<name>`,
    * `<name>-join-this`, `<name>-join-other`). Both tables are materialized to be looked up.
    *
+   * With a `foreignKeyExtractor` instead, a *foreign-key* join: each row of this table joins the
+   * row of `other` whose key is `foreignKeyExtractor(value, key)`; the result is keyed by this
+   * table's key, and updates of either table update it (Kafka's subscription/response protocol
+   * through two internal topics; see `TableJoined`). A row without a foreign key, or whose foreign
+   * row is absent, is not in the result.
+   *
    * @param named the join's name, or the result's `Materialized` (then pass no fourth argument)
    * @example prices.join(rates, (price, rate) => price * rate)
+   * @example orders.join(customers, (order) => order.customerId, (order, customer) => ({ ...order, customer }))
    */
-  join<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR> {
-    return this.#join('join()', other, joiner as SideJoiner<K, V, VO, VR>, false, false, named, materialized);
+  join<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: ForeignKeyExtractor<K, V, KO>,
+    joiner: ValueJoiner<V, VO, VR, K>,
+    tableJoined?: TableJoined<K, KO> | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  join<VO, VR>(other: unknown, joinerOrExtractor: unknown, third?: unknown, fourth?: unknown, fifth?: unknown): KTable<K, VR> {
+    if (typeof third === 'function') return this.#foreignKeyJoin('join()', other, joinerOrExtractor, third, fourth, fifth, false);
+    if (fifth !== undefined) throw new TypeError(`join(): a table-table join takes (other, joiner, named?, materialized?), but got a fifth argument`);
+    return this.#join('join()', other as KTable<K, VO>, joinerOrExtractor as SideJoiner<K, V, VO, VR>, false, false, third as Named | Materialized<K, VR> | undefined, fourth as Materialized<K, VR> | undefined);
   }
 
   /**
    * Left join: the result has a key while this table does; `joiner(value, null, key)` while the
-   * other table has none (SEMANTICS §8). Names as {@link join}.
+   * other table has none (SEMANTICS §8). Names as {@link join}. With a `foreignKeyExtractor`, a
+   * left foreign-key join: every row of this table is in the result, joined with `null` when it
+   * has no foreign key or its foreign row is absent.
    */
-  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO | null, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR> {
-    return this.#join('leftJoin()', other, joiner as SideJoiner<K, V, VO, VR>, true, false, named, materialized);
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO | null, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: ForeignKeyExtractor<K, V, KO>,
+    joiner: ValueJoiner<V, VO | null, VR, K>,
+    tableJoined?: TableJoined<K, KO> | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  leftJoin<VO, VR>(other: unknown, joinerOrExtractor: unknown, third?: unknown, fourth?: unknown, fifth?: unknown): KTable<K, VR> {
+    if (typeof third === 'function') return this.#foreignKeyJoin('leftJoin()', other, joinerOrExtractor, third, fourth, fifth, true);
+    if (fifth !== undefined) throw new TypeError(`leftJoin(): a table-table join takes (other, joiner, named?, materialized?), but got a fifth argument`);
+    return this.#join('leftJoin()', other as KTable<K, VO>, joinerOrExtractor as SideJoiner<K, V, VO, VR>, true, false, third as Named | Materialized<K, VR> | undefined, fourth as Materialized<K, VR> | undefined);
   }
 
   /**
@@ -183,6 +214,27 @@ export class KTable<K, V> {
    */
   suppress(suppressed: Suppressed<K>): KTable<K, V> {
     return new KTable<K, V>(suppressedTableHandle(this[TABLE_HANDLE], suppressed));
+  }
+
+  #foreignKeyJoin<VR>(operator: string, other: unknown, extractor: unknown, joiner: unknown, tableJoinedOrMaterialized: unknown, materialized: unknown, leftJoin: boolean): KTable<K, VR> {
+    if (!(other instanceof KTable)) throw new TypeError(`${operator}: other must be a KTable, but got: ${describeValue(other)}`);
+    requireFunction(extractor, operator, 'foreignKeyExtractor');
+    requireFunction(joiner, operator, 'joiner');
+    const [tableJoined, m] = tableJoinedOrMaterialized instanceof Materialized ? [undefined, tableJoinedOrMaterialized] : [tableJoinedOrMaterialized, materialized];
+    requireInstanceOrUndefined(tableJoined, (v) => v instanceof TableJoined, 'TableJoined', operator);
+    requireInstanceOrUndefined(m, (v) => v instanceof Materialized, 'Materialized', operator);
+    const self = this[TABLE_HANDLE];
+    const that = (other as KTable<unknown, unknown>)[TABLE_HANDLE];
+    if (that.builder !== self.builder) throw new TypeError(`${operator}: both tables must come from the same StreamsBuilder`);
+    return new KTable<K, VR>(buildForeignKeyJoin(
+      self,
+      that,
+      extractor as ForeignKeyExtractor<K, V, unknown>,
+      joiner as ValueJoiner<V | null, unknown, VR, K>,
+      tableJoined as TableJoined<K, unknown> | undefined,
+      m as Materialized<K, VR> | undefined,
+      leftJoin,
+    ));
   }
 
   #filter(operator: string, predicate: Predicate<K, V>, filterNot: boolean, named: Named | Materialized<K, V> | undefined, materialized: Materialized<K, V> | undefined): KTable<K, V> {

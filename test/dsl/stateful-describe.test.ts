@@ -4,6 +4,7 @@ import { Materialized } from '../../src/dsl/materialized.js';
 import { Named } from '../../src/dsl/named.js';
 import { Produced } from '../../src/dsl/produced.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import { TableJoined } from '../../src/dsl/table-joined.js';
 import { Serdes } from '../../src/serde/serdes.js';
 
 // describe() of stateful DSL programs, compared with the text Kafka Streams prints. Every expected
@@ -469,6 +470,116 @@ describe('describe() of stateful DSL topologies (texts printed by Kafka Streams 
       '      <-- tt\n' +
       '    Sink: KSTREAM-SINK-0000000003 (topic: out)\n' +
       '      <-- KTABLE-TOSTREAM-0000000002\n' +
+      '\n',
+    );
+  });
+
+  it('foreign-key join', () => {
+    const builder = new StreamsBuilder();
+    builder.table<string, string>('orders')
+      .join(builder.table<string, string>('customers'), (v) => v.split('|')[0] || null, (o, c) => `${o}/${c}`)
+      .toStream().to('out');
+    expect(builder.build().describe().toString()).toBe(
+      'Topologies:\n' +
+      '   Sub-topology: 0\n' +
+      '    Source: KTABLE-SOURCE-0000000016 (topics: [KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic])\n' +
+      '      --> KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-0000000017\n' +
+      '    Source: KSTREAM-SOURCE-0000000001 (topics: [orders])\n' +
+      '      --> KTABLE-SOURCE-0000000002\n' +
+      '    Processor: KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-0000000017 (stores: [orders-STATE-STORE-0000000000])\n' +
+      '      --> KTABLE-FK-JOIN-OUTPUT-0000000018\n' +
+      '      <-- KTABLE-SOURCE-0000000016\n' +
+      '    Processor: KTABLE-FK-JOIN-OUTPUT-0000000018 (stores: [])\n' +
+      '      --> KTABLE-TOSTREAM-0000000020\n' +
+      '      <-- KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-0000000017\n' +
+      '    Processor: KTABLE-SOURCE-0000000002 (stores: [orders-STATE-STORE-0000000000])\n' +
+      '      --> KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000007\n' +
+      '      <-- KSTREAM-SOURCE-0000000001\n' +
+      '    Processor: KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000007 (stores: [])\n' +
+      '      --> KTABLE-SINK-0000000008\n' +
+      '      <-- KTABLE-SOURCE-0000000002\n' +
+      '    Processor: KTABLE-TOSTREAM-0000000020 (stores: [])\n' +
+      '      --> KSTREAM-SINK-0000000021\n' +
+      '      <-- KTABLE-FK-JOIN-OUTPUT-0000000018\n' +
+      '    Sink: KSTREAM-SINK-0000000021 (topic: out)\n' +
+      '      <-- KTABLE-TOSTREAM-0000000020\n' +
+      '    Sink: KTABLE-SINK-0000000008 (topic: KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic)\n' +
+      '      <-- KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000007\n' +
+      '\n' +
+      '  Sub-topology: 1\n' +
+      '    Source: KSTREAM-SOURCE-0000000004 (topics: [customers])\n' +
+      '      --> KTABLE-SOURCE-0000000005\n' +
+      '    Source: KTABLE-SOURCE-0000000009 (topics: [KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic])\n' +
+      '      --> KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-0000000011\n' +
+      '    Processor: KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-0000000011 (stores: [KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-0000000010])\n' +
+      '      --> KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-0000000012\n' +
+      '      <-- KTABLE-SOURCE-0000000009\n' +
+      '    Processor: KTABLE-SOURCE-0000000005 (stores: [customers-STATE-STORE-0000000003])\n' +
+      '      --> KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-0000000013\n' +
+      '      <-- KSTREAM-SOURCE-0000000004\n' +
+      '    Processor: KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-0000000012 (stores: [customers-STATE-STORE-0000000003])\n' +
+      '      --> KTABLE-SINK-0000000015\n' +
+      '      <-- KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-0000000011\n' +
+      '    Processor: KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-0000000013 (stores: [KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-0000000010])\n' +
+      '      --> KTABLE-SINK-0000000015\n' +
+      '      <-- KTABLE-SOURCE-0000000005\n' +
+      '    Sink: KTABLE-SINK-0000000015 (topic: KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic)\n' +
+      '      <-- KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-0000000012, KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-0000000013\n' +
+      '\n',
+    );
+  });
+
+  it('foreign-key leftJoin named', () => {
+    const builder = new StreamsBuilder();
+    builder.table<string, string>('orders')
+      .leftJoin(builder.table<string, string>('customers'), (v) => v.split('|')[0] || null, (o, c) => `${o}/${c}`, TableJoined.as('oc'), Materialized.as('joined'))
+      .toStream().to('out');
+    expect(builder.build().describe().toString()).toBe(
+      'Topologies:\n' +
+      '   Sub-topology: 0\n' +
+      '    Source: oc-subscription-response-source (topics: [oc-subscription-response-topic])\n' +
+      '      --> oc-subscription-response-resolver\n' +
+      '    Source: KSTREAM-SOURCE-0000000001 (topics: [orders])\n' +
+      '      --> KTABLE-SOURCE-0000000002\n' +
+      '    Processor: oc-subscription-response-resolver (stores: [orders-STATE-STORE-0000000000])\n' +
+      '      --> oc-result\n' +
+      '      <-- oc-subscription-response-source\n' +
+      '    Processor: KTABLE-SOURCE-0000000002 (stores: [orders-STATE-STORE-0000000000])\n' +
+      '      --> oc-subscription-registration-processor\n' +
+      '      <-- KSTREAM-SOURCE-0000000001\n' +
+      '    Processor: oc-result (stores: [joined])\n' +
+      '      --> KTABLE-TOSTREAM-0000000019\n' +
+      '      <-- oc-subscription-response-resolver\n' +
+      '    Processor: KTABLE-TOSTREAM-0000000019 (stores: [])\n' +
+      '      --> KSTREAM-SINK-0000000020\n' +
+      '      <-- oc-result\n' +
+      '    Processor: oc-subscription-registration-processor (stores: [])\n' +
+      '      --> oc-subscription-registration-sink\n' +
+      '      <-- KTABLE-SOURCE-0000000002\n' +
+      '    Sink: KSTREAM-SINK-0000000020 (topic: out)\n' +
+      '      <-- KTABLE-TOSTREAM-0000000019\n' +
+      '    Sink: oc-subscription-registration-sink (topic: oc-subscription-registration-topic)\n' +
+      '      <-- oc-subscription-registration-processor\n' +
+      '\n' +
+      '  Sub-topology: 1\n' +
+      '    Source: KSTREAM-SOURCE-0000000004 (topics: [customers])\n' +
+      '      --> KTABLE-SOURCE-0000000005\n' +
+      '    Source: oc-subscription-registration-source (topics: [oc-subscription-registration-topic])\n' +
+      '      --> oc-subscription-receive\n' +
+      '    Processor: KTABLE-SOURCE-0000000005 (stores: [customers-STATE-STORE-0000000003])\n' +
+      '      --> oc-foreign-join-subscription\n' +
+      '      <-- KSTREAM-SOURCE-0000000004\n' +
+      '    Processor: oc-subscription-receive (stores: [oc-subscription-store])\n' +
+      '      --> oc-subscription-join-foreign\n' +
+      '      <-- oc-subscription-registration-source\n' +
+      '    Processor: oc-foreign-join-subscription (stores: [oc-subscription-store])\n' +
+      '      --> oc-subscription-response-sink\n' +
+      '      <-- KTABLE-SOURCE-0000000005\n' +
+      '    Processor: oc-subscription-join-foreign (stores: [customers-STATE-STORE-0000000003])\n' +
+      '      --> oc-subscription-response-sink\n' +
+      '      <-- oc-subscription-receive\n' +
+      '    Sink: oc-subscription-response-sink (topic: oc-subscription-response-topic)\n' +
+      '      <-- oc-subscription-join-foreign, oc-foreign-join-subscription\n' +
       '\n',
     );
   });

@@ -38,6 +38,16 @@ describe('stateful DSL types', () => {
     expectTypeOf(customers.outerJoin(customers.mapValues((c) => c.name.length), (c, n) => `${c?.name}${n ?? 0}`)).toEqualTypeOf<KTable<string, string>>();
   });
 
+  it('a foreign-key join keeps this table\'s key; the extractor sees (value, key)', () => {
+    const orderTable = builder.table<string, { customer: string; amount: number }>('order-table');
+    const joined = orderTable.join(customers, (o, id) => (id === '' ? null : o.customer), (o, c) => `${c.name}:${o.amount}`);
+    expectTypeOf(joined).toEqualTypeOf<KTable<string, string>>();
+    orderTable.leftJoin(customers, (o) => o.customer, (o, c) => {
+      expectTypeOf(c).toEqualTypeOf<{ name: string } | null>();
+      return o.amount;
+    });
+  });
+
   it('KTable.groupBy infers the new key and value from the selector', () => {
     const byName = customers.groupBy((id, c) => ({ key: c.name, value: id }), Grouped.as('by-name'));
     expectTypeOf(byName).toEqualTypeOf<KGroupedTable<string, string>>();
