@@ -9,6 +9,8 @@
  *
  *   npx tsx bench/query.ts [seconds per case, default 8]
  *
+ * With KSTREAMS_BENCH_PROFILE_DIR=<dir>, each instance writes a CPU profile (`--cpu-prof`) there.
+ *
  * The instances are fake hosts over in-memory stores (test/query/fake-cluster.ts), not a running
  * KafkaStreams: this measures the query layer (HTTP, GraphQL, routing, forwarding, serdes), which
  * is what the figures are about; the store reads themselves are the in-memory store's.
@@ -16,7 +18,7 @@
  * Prints a table, then the results as one JSON line, and writes bench/results/query.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,6 +32,8 @@ const KEYS = 10_000;
 const PARTITIONS = 6;
 const INSTANCES = 3;
 const CONNECTIONS = 16;
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times (100 on every common platform). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -51,7 +55,25 @@ async function serve(index: number, ports: number[]): Promise<void> {
     if (cluster.owner('address', key).index === index) await cluster.put('address', key, { street: `${i} Main St`, city: 'Springfield' });
   }
   await startQueryServer(cluster.hosts[index]!, { port: ports[index]!, host: '127.0.0.1' });
+  // Exit (rather than die) on SIGTERM so that --cpu-prof writes its profile.
+  process.once('SIGTERM', () => process.exit(0));
   process.stdout.write('ready\n');
+}
+
+/** User + system CPU time of the instance processes so far, in ms (Linux /proc; NaN elsewhere). */
+async function instancesCpuMs(children: readonly ChildProcess[]): Promise<number> {
+  let total = 0;
+  for (const child of children) {
+    try {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name): utime, stime in clock ticks.
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
+    } catch {
+      return Number.NaN;
+    }
+  }
+  return total;
 }
 
 async function freePort(): Promise<number> {
@@ -71,7 +93,8 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     for (let i = 0; i < INSTANCES; i++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(i), ports.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+      const profile = process.env['KSTREAMS_BENCH_PROFILE_DIR'];
+      const child = spawn(process.execPath, [...(profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`]), '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(i), ports.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
       children.push(child);
       await new Promise<void>((resolve, reject) => {
         child.once('exit', (code) => reject(new Error(`instance ${i} exited with ${code}`)));
@@ -93,9 +116,15 @@ async function main(): Promise<void> {
     const results = [];
     for (const c of cases) {
       await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: c.body, connections: CONNECTIONS, duration: 2 });   // warm-up
+      const cpuBefore = await instancesCpuMs(children);
       const r = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: c.body, connections: CONNECTIONS, duration: seconds });
+      const cpuMs = (await instancesCpuMs(children)) - cpuBefore;
       if (r.errors > 0 || r.non2xx > 0) throw new Error(`${c.name}: ${r.errors} errors, ${r.non2xx} non-2xx answers`);
-      results.push({ case: c.name, requestsPerSecond: Math.round(r.requests.average), keysPerSecond: Math.round(r.requests.average * c.keysPerRequest), p50Ms: r.latency.p50, p99Ms: r.latency.p99 });
+      results.push({
+        case: c.name, requestsPerSecond: Math.round(r.requests.average), keysPerSecond: Math.round(r.requests.average * c.keysPerRequest), p50Ms: r.latency.p50, p99Ms: r.latency.p99,
+        // CPU the three instances spent per request: comparable across runs on a loaded machine, where throughput is not.
+        instanceCpuMsPerRequest: Number.isNaN(cpuMs) ? null : Number((cpuMs / r.requests.total).toFixed(3)),
+      });
     }
     console.table(results);
     const out = { bench: 'query', connections: CONNECTIONS, seconds, keys: KEYS, partitions: PARTITIONS, instances: INSTANCES, cpus: cpus().length, loadavg: loadavg(), results };

@@ -5,6 +5,7 @@ import type {
 } from '../src/query/query-results.js';
 import { remoteError } from './errors.js';
 import { FORWARDED_HEADER, PARTITIONS_HEADER } from './forwarding.js';
+import { HttpJsonClient, type HttpAnswer } from './http-json-client.js';
 
 interface RemoteError { message: string; path?: ReadonlyArray<string | number>; extensions?: { code?: unknown } }
 interface RemoteResponse { data?: Record<string, unknown> | null; errors?: RemoteError[] }
@@ -34,6 +35,7 @@ export interface HttpForwarderOptions {
  */
 export class HttpForwarder implements QueryForwarder {
   readonly #options: HttpForwarderOptions;
+  readonly #http = new HttpJsonClient();
 
   constructor(options: HttpForwarderOptions = {}) {
     this.#options = options;
@@ -85,8 +87,8 @@ export class HttpForwarder implements QueryForwarder {
   /** The instance's state from its `/healthz`, or UNREACHABLE. */
   async instanceState(endpoint: string): Promise<string> {
     try {
-      const res = await fetch(`http://${endpoint}/healthz`, { signal: AbortSignal.timeout(this.#options.timeoutMs ?? 5_000) });
-      const body = (await res.json()) as { state?: unknown };
+      const res = await this.#http.send('GET', `http://${endpoint}/healthz`, {}, undefined, this.#options.timeoutMs ?? 5_000);
+      const body = JSON.parse(res.body) as { state?: unknown };
       return typeof body.state === 'string' ? body.state : 'UNKNOWN';
     } catch {
       return 'UNREACHABLE';
@@ -98,20 +100,25 @@ export class HttpForwarder implements QueryForwarder {
     if (partitions !== undefined) headers[PARTITIONS_HEADER] = partitions.join(',');
     if (this.#options.authToken !== undefined) headers['authorization'] = `Bearer ${this.#options.authToken}`;
     this.#options.onForward?.(endpoint, operation);
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await fetch(`http://${endpoint}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(this.#options.timeoutMs ?? 5_000) });
+      res = await this.#http.send('POST', `http://${endpoint}/graphql`, headers, JSON.stringify({ query, variables }), this.#options.timeoutMs ?? 5_000);
     } catch (e) {
       throw new OwnerUnreachableException(endpoint, { cause: e });
     }
     let body: RemoteResponse;
     try {
-      body = (await res.json()) as RemoteResponse;
+      body = JSON.parse(res.body) as RemoteResponse;
     } catch (e) {
       throw new OwnerUnreachableException(endpoint, { cause: new Error(`HTTP ${res.status} without a GraphQL body`, { cause: e }) });
     }
     if (body.data === undefined && body.errors === undefined) throw new OwnerUnreachableException(endpoint, { cause: new Error(`HTTP ${res.status}`) });
     return body;
+  }
+
+  /** Closes the kept-alive connections to peers. */
+  close(): void {
+    this.#http.close();
   }
 }
 

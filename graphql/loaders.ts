@@ -17,7 +17,13 @@ type Answer = KeyValueResult | null | Error;
 export function keyValueLoader(router: QueryRouter, store: string, localOnly: boolean, allowStale: boolean): DataLoader<string, KeyValueResult | null> {
   return new DataLoader<string, KeyValueResult | null>(async (keys) => {
     if (localOnly) return router.getLocal(store, keys, allowStale);
-    const found = await readGrouped(keys, (k) => router.ownerOf(store, k, 'keyValue').endpoint, (owner, ks) => router.getMany(owner, store, ks));
+    const owners = router.ownersOf(store, keys);
+    const ownerOf = (_key: string, index: number): string => {
+      const owner = owners[index]!;
+      if (owner instanceof Error) throw owner;
+      return owner.endpoint;
+    };
+    const found = await readGrouped(keys, ownerOf, (owner, ks) => router.getMany(owner, store, ks));
     if (allowStale) {
       const retry = keys.filter((k) => isMoving(found.get(k)));
       const standby = (k: string): string => {
@@ -34,12 +40,12 @@ export function keyValueLoader(router: QueryRouter, store: string, localOnly: bo
 }
 
 /** Reads `keys` grouped by `groupOf` (one `read` per group); a failing group or key is an Error per key. */
-async function readGrouped(keys: readonly string[], groupOf: (key: string) => string, read: (group: string, keys: string[]) => Promise<Answer[]>): Promise<Map<string, Answer>> {
+async function readGrouped(keys: readonly string[], groupOf: (key: string, index: number) => string, read: (group: string, keys: string[]) => Promise<Answer[]>): Promise<Map<string, Answer>> {
   const found = new Map<string, Answer>();
   const groups = new Map<string, string[]>();
-  for (const key of keys) {
+  for (const [index, key] of keys.entries()) {
     try {
-      const group = groupOf(key);
+      const group = groupOf(key, index);
       let list = groups.get(group);
       if (list === undefined) groups.set(group, (list = []));
       list.push(key);

@@ -96,7 +96,7 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); changes.close(); } }) },
+      { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); changes.close(); forwarder.close(); } }) },
       metrics.plugin<QueryContext>(),
     ],
   });

@@ -29,9 +29,8 @@ export function queryMetadataForKey<K>(host: QueryHost, storeName: string, key: 
   return metadataForPartition(host, info, defaultPartition(bytes, info.partitions));
 }
 
-/** Who holds partition `partition` of the store, by the group's map. */
-export function metadataForPartition(host: QueryHost, info: QueryableStoreInfo, partition: number): KeyQueryMetadata {
-  const instances = host.instances();
+/** Who holds partition `partition` of the store, by the group's map (`instances`: one already read from `host`). */
+export function metadataForPartition(host: QueryHost, info: QueryableStoreInfo, partition: number, instances: readonly HostPartitions[] = host.instances()): KeyQueryMetadata {
   const holds = (tps: readonly TopicPartition[]): boolean => tps.some((tp) => tp.partition === partition && info.sourceTopics.includes(tp.topic));
   const active = instances.find((h) => holds(h.active));
   return { activeHost: active?.endpoint ?? localFallback(host, info, partition, instances), standbyHosts: instances.filter((h) => holds(h.standby)).map((h) => h.endpoint), partition };

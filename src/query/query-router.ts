@@ -89,6 +89,35 @@ export class QueryRouter {
   }
 
   /**
+   * The owners of many keys of one key-value store, from one reading of the group's map (a
+   * batch of keys costs one map walk per partition, not one per key). A key that does not parse
+   * or whose partition has no owner now is an Error in its own slot.
+   * @throws UnknownStateStoreException / WrongStoreTypeException for the store itself
+   */
+  ownersOf(store: string, keys: readonly string[]): Array<KeyOwner | Error> {
+    const info = queryableStore(this.#host, store, 'keyValue');
+    const instances = this.#host.instances();
+    const byPartition = new Map<number, KeyOwner | Error>();
+    return keys.map((key) => {
+      try {
+        const partition = defaultPartition(parseKeyText(info, key).bytes, info.partitions);
+        let owner = byPartition.get(partition);
+        if (owner === undefined) {
+          try {
+            owner = this.#ownerOfPartition(info, partition, instances);
+          } catch (e) {
+            owner = asError(e);
+          }
+          byPartition.set(partition, owner);
+        }
+        return owner;
+      } catch (e) {
+        return asError(e);
+      }
+    });
+  }
+
+  /**
    * Values of `keys` all held by `owner` (as `ownerOf` or `standbysOf` said): one local batch, or
    * one forwarded request. With `allowStale`, standby and restoring copies answer too (flagged `stale`).
    */
@@ -243,8 +272,8 @@ export class QueryRouter {
     return out;
   }
 
-  #ownerOfPartition(info: QueryableStoreInfo, partition: number): KeyOwner {
-    const endpoint = metadataForPartition(this.#host, info, partition).activeHost;
+  #ownerOfPartition(info: QueryableStoreInfo, partition: number, instances?: readonly HostPartitions[]): KeyOwner {
+    const endpoint = metadataForPartition(this.#host, info, partition, instances).activeHost;
     if (endpoint === undefined) {
       throw new InvalidStateStoreException(`No instance holds partition ${partition} of store ${info.name} now (the group is rebalancing); retry shortly.`, 'STORE_MIGRATED');
     }
@@ -254,8 +283,9 @@ export class QueryRouter {
   /** owner → its partitions of the store; every partition must have an owner. */
   #ownersOfAllPartitions(info: QueryableStoreInfo): Map<string, number[]> {
     const owners = new Map<string, number[]>();
+    const instances = this.#host.instances();
     for (let p = 0; p < info.partitions; p++) {
-      const { endpoint } = this.#ownerOfPartition(info, p);
+      const { endpoint } = this.#ownerOfPartition(info, p, instances);
       let list = owners.get(endpoint);
       if (list === undefined) owners.set(endpoint, (list = []));
       list.push(p);
