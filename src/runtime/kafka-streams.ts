@@ -13,6 +13,8 @@ import { logger } from '../logger.js';
 import { StreamsMetrics, type MetricValue } from './streams-metrics.js';
 import type { StreamsMetadata } from './streams-metadata.js';
 import { checkTransition, type KafkaStreamsState, type StateListener } from './streams-state.js';
+import { createGlobalStateTask } from './global-state-task.js';
+import { GlobalStreamThread } from './global-stream-thread.js';
 import { createStreamTask } from './stream-task.js';
 import { StreamThread, type StreamThreadListener, type StreamThreadState } from './stream-thread.js';
 import { prepareTopics, type PartitionCounts } from './topic-preparation.js';
@@ -64,6 +66,8 @@ export class KafkaStreams implements AsyncDisposable {
   #shutdownRequested = false;
   #shutdownFallback: NodeJS.Timeout | undefined;
   #assignment: { generationId: number; hosts: AssignmentInfo['hosts'] } = { generationId: -1, hosts: [] };
+  /** Reads the global stores (GlobalKTables); undefined when the topology has none. */
+  #globalThread: GlobalStreamThread | undefined;
 
   /**
    * @param topology what to run (`StreamsBuilder.build()` or a hand-built `Topology`)
@@ -136,6 +140,8 @@ export class KafkaStreams implements AsyncDisposable {
       const metadata = this.#topology.metadata(this.#config.applicationId);
       this.#metadata = metadata;
       this.#partitionCounts = await prepareTopics(admin, metadata, this.#config.replicationFactor, this.#log);
+      if (this.#state !== 'REBALANCING') return;
+      await this.#startGlobalThread(client, admin);
       if (this.#state !== 'REBALANCING') return;
       for (let i = 0; i < this.#config.numStreamThreads; i++) this.#startThread();
       this.#log.info({ threads: this.#config.numStreamThreads, processId: this.#processId }, 'started; joining the group');
@@ -261,6 +267,30 @@ export class KafkaStreams implements AsyncDisposable {
   // -------------------------------------------------------------------------------------------
   // Threads
 
+  /**
+   * Kafka Streams bootstraps global stores before processing begins: the global thread reads
+   * every global topic to its end offset before the stream threads join the group, then keeps
+   * reading in the background. Its errors fail the client.
+   */
+  async #startGlobalThread(client: KafkaClient, admin: KafkaAdmin): Promise<void> {
+    const task = createGlobalStateTask(this.#topology, { config: this.#config, clock: Date.now });
+    if (task === undefined) return;
+    const thread = new GlobalStreamThread({
+      task,
+      client,
+      config: this.#config,
+      listOffsets: (topic) => admin.listOffsets(topic),
+      clock: Date.now,
+      onError: (error) => {
+        this.#log.error({ err: error }, 'global stream thread died');
+        this.#failClient(error);
+      },
+      log: this.#log.child({ thread: `${this.#config.clientId}-GlobalStreamThread` }),
+    });
+    this.#globalThread = thread;
+    await thread.start();
+  }
+
   #startThread(): StreamThread {
     const metadata = this.#metadata;
     const client = this.#client;
@@ -273,7 +303,7 @@ export class KafkaStreams implements AsyncDisposable {
       metadata,
       partitionCounts: this.#partitionCounts,
       processId: this.#processId,
-      createTask: (id, partitions, env) => createStreamTask(this.#topology, id, partitions, { ...env, onChangelogRecord: (...record) => this.#storeChanges.changelogRecord(...record) }),
+      createTask: (id, partitions, env) => createStreamTask(this.#topology, id, partitions, { ...env, globalStore: (name) => this.#globalThread?.store(name), onChangelogRecord: (...record) => this.#storeChanges.changelogRecord(...record) }),
       listOffsets: (topic) => {
         if (this.#admin === undefined) throw new IllegalStateException('The admin client is closed');
         return this.#admin.listOffsets(topic);
@@ -386,9 +416,17 @@ export class KafkaStreams implements AsyncDisposable {
 
   async #stopAll(): Promise<void> {
     clearTimeout(this.#shutdownFallback);
+    // A global restoration still running stops early, so `#starting` settles soon.
+    this.#globalThread?.requestStop();
     await this.#starting;
     await Promise.all([...this.#threads].map((t) => t.shutdown()));
     this.#threads.clear();
+    // After the stream threads: their tasks read the global stores until they closed.
+    try {
+      await this.#globalThread?.shutdown();
+    } catch (e) {
+      this.#log.warn({ err: e }, 'error closing the global stores');
+    }
     try {
       await this.#admin?.disconnect();
     } catch (e) {
