@@ -4,13 +4,12 @@ import type {
   KeyValueResult, Page, QueryForwarder, RangeRequest, SessionResult, WindowedRangeRequest, WindowedResult,
 } from '../src/query/query-results.js';
 import { remoteError } from './errors.js';
-import { FORWARDED_HEADER, PARTITIONS_HEADER } from './forwarding.js';
+import { FORWARDED_HEADER, FORWARDED_KEY_VALUES, PARTITIONS_HEADER } from './forwarding.js';
 import { HttpJsonClient, type HttpAnswer } from './http-json-client.js';
 
 interface RemoteError { message: string; path?: ReadonlyArray<string | number>; extensions?: { code?: unknown } }
 interface RemoteResponse { data?: Record<string, unknown> | null; errors?: RemoteError[] }
 
-const KEY_VALUES = 'query KeyValues($store: String!, $keys: [String!]!, $allowStale: Boolean) { keyValues(store: $store, keys: $keys, allowStale: $allowStale) { key value partition servedBy stale offsetLag } }';
 const RANGE = `query Range($store: String!, $from: String, $to: String, $first: Int, $after: String) {
   range(store: $store, from: $from, to: $to, first: $first, after: $after) { edges { cursor node { key value partition servedBy } } pageInfo { hasNextPage } } }`;
 const WINDOWED = 'query Windowed($store: String!, $key: String!, $from: DateTime!, $to: DateTime!) { windowed(store: $store, key: $key, from: $from, to: $to) { key start end value servedBy } }';
@@ -42,7 +41,7 @@ export class HttpForwarder implements QueryForwarder {
   }
 
   async keyValues(endpoint: string, store: string, keys: readonly string[], allowStale = false): Promise<Array<KeyValueResult | null | Error>> {
-    const response = await this.#post(endpoint, 'keyValues', KEY_VALUES, { store, keys, allowStale });
+    const response = await this.#post(endpoint, 'keyValues', FORWARDED_KEY_VALUES, { store, keys, allowStale });
     const list = response.data?.['keyValues'];
     if (!Array.isArray(list)) throw firstError(response, endpoint);
     const out: Array<KeyValueResult | null | Error> = list.map((kv: (Omit<KeyValueResult, 'cursor' | 'offsetLag'> & { offsetLag: number | null }) | null) => {

@@ -14,6 +14,7 @@ import { QueryRouter, type QueryLimits } from '../src/query/query-router.js';
 import { QueryContext } from './context.js';
 import { formatQueryError } from './errors.js';
 import { FORWARDED_HEADER, PARTITIONS_HEADER } from './forwarding.js';
+import { forwardedKeyValues } from './forwarded-key-values.js';
 import { HttpForwarder } from './http-forwarder.js';
 import { defaultDocumentLimits, documentLimitRule, type DocumentLimits } from './limits.js';
 import { QueryMetrics } from './metrics.js';
@@ -117,7 +118,7 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
   app.get('/metrics', auth, async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/graphql', auth, express.json({ limit: options.maxBodyBytes ?? 1024 * 1024 }), expressMiddleware(apollo, {
+  app.use('/graphql', auth, express.json({ limit: options.maxBodyBytes ?? 1024 * 1024 }), forwardedKeyValues(router, metrics), expressMiddleware(apollo, {
     context: async ({ req }) => new QueryContext(router, req.get(FORWARDED_HEADER) === '1', parsePartitions(req.get(PARTITIONS_HEADER))),
   }));
   app.use(dashboardRouter());
