@@ -30,8 +30,8 @@ const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', min
 
 /**
  * Draws `model` into `svg` at its current size.
- * model: { starts: number[] (window starts, ascending), sizeMs, openStart?: number,
- *          series: [{ key, color, values: number[] (one per start) }] }
+ * model: { starts: number[] (window starts, ascending), sizeMs, openStart?: number, readAt (ms),
+ *          series: [{ key, color, values: (number | null)[] (one per start; null: before the data) }] }
  * `highlight`: a key to bring forward (the others are dimmed), or undefined.
  */
 export function renderChart(svg, model, highlight) {
@@ -42,7 +42,7 @@ export function renderChart(svg, model, highlight) {
   const { starts, series } = model;
   const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = height - MARGIN.top - MARGIN.bottom;
-  const max = Math.max(0, ...series.flatMap((s) => s.values));
+  const max = Math.max(0, ...series.flatMap((s) => s.values.filter((v) => v !== null)));
   const { top, step } = niceScale(max);
   const x = (i) => MARGIN.left + (starts.length <= 1 ? plotW / 2 : (i * plotW) / (starts.length - 1));
   const y = (v) => MARGIN.top + plotH - (v / top) * plotH;
@@ -72,18 +72,33 @@ export function renderChart(svg, model, highlight) {
   for (const s of series) {
     const g = el('g', { class: `series${highlight !== undefined && highlight !== s.key ? ' dim' : ''}`, 'data-key': s.key }, svg);
     const closedEnd = openIndex >= 0 ? openIndex : starts.length;
-    const line = (from, to) => s.values.slice(from, to).map((v, j) => `${j === 0 ? 'M' : 'L'}${x(from + j).toFixed(1)},${y(v).toFixed(1)}`).join('');
+    // A path through the points in [from, to), starting again after a gap (null: no data yet).
+    const line = (from, to) => {
+      let d = '';
+      let pen = 'M';
+      for (let i = from; i < to; i++) {
+        const v = s.values[i];
+        if (v === null) { pen = 'M'; continue; }
+        d += `${pen}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+        pen = 'L';
+      }
+      return d;
+    };
     if (closedEnd > 1) el('path', { d: line(0, closedEnd), stroke: s.color }, g);
-    if (openIndex > 0) el('path', { class: 'open', d: line(openIndex - 1, openIndex + 1), stroke: s.color }, g);
+    if (openIndex > 0 && s.values[openIndex - 1] !== null) el('path', { class: 'open', d: line(openIndex - 1, openIndex + 1), stroke: s.color }, g);
     s.values.forEach((v, i) => {
+      if (v === null) return;
       const open = i === openIndex;
-      const dot = el('circle', { cx: x(i), cy: y(v), r: open ? 3.5 : 3, fill: s.color, stroke: open ? s.color : 'white', class: open ? 'open' : '' }, g);
+      const dot = el('circle', { cx: x(i), cy: y(v), r: open ? 3.5 : 3, fill: s.color, stroke: open ? s.color : 'white', class: open ? 'open' : '', 'data-start': starts[i], 'data-value': v }, g);
       el('title', {}, dot).textContent = `${s.key} · ${clock(starts[i])}–${clock(starts[i] + model.sizeMs)}${open ? ' (open)' : ''} · ${v}`;
       points += 1;
     });
   }
-  const total = series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + b, 0), 0);
+  const total = series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + (b ?? 0), 0), 0);
   svg.dataset.points = String(points);
   svg.dataset.total = String(total);
   svg.dataset.windows = String(starts.length);
+  svg.dataset.filled = String(starts.filter((_, i) => series.some((s) => s.values[i] !== null)).length);
+  svg.dataset.sizeMs = String(model.sizeMs);
+  svg.dataset.readAt = String(model.readAt);
 }

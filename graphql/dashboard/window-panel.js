@@ -120,7 +120,6 @@ export class WindowPanel {
     const gaps = distinct.slice(1).map((s, i) => s - distinct[i]).filter((g) => g > 0);
     const step = gaps.length > 0 ? Math.min(size, ...gaps) : size;
     const last = Math.floor(now / step) * step;
-    const starts = Array.from({ length: WINDOWS_SHOWN }, (_, i) => last - (WINDOWS_SHOWN - 1 - i) * step);
     const byKey = new Map();
     let numeric = true;
     for (const p of parsed) {
@@ -129,16 +128,21 @@ export class WindowPanel {
       if (row === undefined) byKey.set(p.key, (row = new Map()));
       row.set(p.start, p.value);
     }
+    const starts = Array.from({ length: WINDOWS_SHOWN }, (_, i) => last - (WINDOWS_SHOWN - 1 - i) * step);
+    // Windows before the first record are not zero counts, they are before the data: no points
+    // there (a freshly started app draws from the right instead of flat-lining at zero).
+    const firstData = distinct.length > 0 ? distinct[0] : Infinity;
     const totals = [...byKey].map(([key, row]) => ({ key, row, total: starts.reduce((sum, s) => sum + (row.get(s) ?? 0), 0) }));
     totals.sort((a, b) => b.total - a.total || (a.key < b.key ? -1 : 1));
     const shown = totals.slice(0, MAX_KEYS).sort((a, b) => (a.key < b.key ? -1 : 1));
     return {
       starts,
       sizeMs: size,
+      readAt: now,
       openStart: last + size > now ? last : undefined,
       numeric,
       hidden: totals.length - shown.length,
-      series: shown.map((t, i) => ({ key: t.key, color: PALETTE[i % PALETTE.length], values: starts.map((s) => t.row.get(s) ?? 0) })),
+      series: shown.map((t, i) => ({ key: t.key, color: PALETTE[i % PALETTE.length], values: starts.map((s) => (s < firstData ? null : t.row.get(s) ?? 0)) })),
     };
   }
 
@@ -189,9 +193,9 @@ export class WindowPanel {
 
   #stats(now, ms) {
     const m = this.#model;
-    const total = m.series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + b, 0), 0);
+    const total = m.series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + (b ?? 0), 0), 0);
     const keys = m.series.length + m.hidden;
-    this.#el.sub.textContent = `per key, last ${m.starts.length} windows of ${m.sizeMs / 1000} s`;
+    this.#el.sub.textContent = `per key, last ${m.starts.length} windows of ${m.sizeMs / 1000} s (the newest still open)`;
     this.#el.stats.textContent = `${keys} key${keys === 1 ? '' : 's'} · ${total.toLocaleString()} counted in view`
       + ` · refreshed ${clock(now)} in ${Math.round(ms)} ms · ${this.#refreshes} refreshes`
       + (this.#mode === 'subscription' ? ` · ${this.#changes} changes pushed` : '');
