@@ -19,6 +19,8 @@ import { StreamsBuilder } from '../src/dsl/streams-builder.js';
 import { createKafkaClient } from '../src/kafka/index.js';
 import type { KafkaAdmin, KafkaClient } from '../src/kafka/port.js';
 import { KafkaStreams } from '../src/runtime/kafka-streams.js';
+import { QueryableStoreTypes } from '../src/query/queryable-store-types.js';
+import { StoreQueryParameters } from '../src/query/store-query-parameters.js';
 import { Serdes } from '../src/serde/serdes.js';
 
 export interface RestoreBenchResult {
@@ -65,7 +67,15 @@ async function timedStart(admin: KafkaAdmin, bootstrap: string, appId: string, i
   try {
     const started = performance.now();
     await streams.start();
-    return performance.now() - started;
+    const elapsed = performance.now() - started;
+    // RUNNING means restored: the first and the last key of the changelog must be in the store.
+    if (keys > 0) {
+      const store = streams.store(StoreQueryParameters.fromNameAndType('store', QueryableStoreTypes.keyValueStore<string, string>()));
+      for (const k of [0, keys - 1]) {
+        if ((await store.get(`key-${String(k).padStart(8, '0')}`)) === undefined) throw new Error(`key ${k} is not in the store after the restore`);
+      }
+    }
+    return elapsed;
   } finally {
     await streams.close();
     await rm(stateDir, { recursive: true, force: true });
