@@ -1,16 +1,18 @@
-import { StreamsException } from '../../../errors.js';
-import type { Serde } from '../../../serde/serde.js';
-import { describeValue } from '../../internal/arguments.js';
+import { StreamsException } from '../../errors.js';
+import type { Serde } from '../../serde/serde.js';
+import { describeValue } from './arguments.js';
 
 /**
  * A serde given when the topology is built, or else the config's default (`default.key.serde` /
- * `default.value.serde`), which only a running task knows: the foreign-key join's processors call
- * `useDefaultIfUnset` from `init()` (Kafka's `WrappingNullableSerializer.setIfUnset`).
+ * `default.value.serde`), which only a running task knows: the processors using it (the
+ * foreign-key join's, the stream-stream join's) call `useDefaultIfUnset` from `init()` (Kafka's
+ * `WrappingNullableSerializer.setIfUnset`).
  */
 export class LazySerde<T> implements Serde<T> {
   #serde: Serde<T> | undefined;
 
-  constructor(serde: Serde<T> | undefined, private readonly configKey: 'default.key.serde' | 'default.value.serde') {
+  /** @param operator names the operator in errors, e.g. 'A foreign-key join' */
+  constructor(serde: Serde<T> | undefined, private readonly configKey: 'default.key.serde' | 'default.value.serde', private readonly operator: string) {
     this.#serde = serde;
   }
 
@@ -18,13 +20,13 @@ export class LazySerde<T> implements Serde<T> {
     if (this.#serde !== undefined) return;
     const fallback = appConfigs[this.configKey];
     if (typeof fallback !== 'object' || fallback === null || typeof (fallback as Serde<T>).serialize !== 'function') {
-      throw new StreamsException(`A foreign-key join needs a serde: give the tables' serdes (Consumed/Materialized) or set '${this.configKey}', but got: ${describeValue(fallback)}`, 'CONFIG');
+      throw new StreamsException(`${this.operator} needs a serde: give the inputs' serdes or set '${this.configKey}', but got: ${describeValue(fallback)}`, 'CONFIG');
     }
     this.#serde = fallback as Serde<T>;
   }
 
   get serde(): Serde<T> {
-    if (this.#serde === undefined) throw new StreamsException(`A foreign-key join serde was used before its default was set (${this.configKey})`, 'CONFIG');
+    if (this.#serde === undefined) throw new StreamsException(`${this.operator}: a serde was used before its default was set (${this.configKey})`, 'CONFIG');
     return this.#serde;
   }
 
@@ -39,7 +41,7 @@ export class LazySerde<T> implements Serde<T> {
   /** Serializes a value that must not be null (keys, values being hashed). */
   bytes(topic: string, data: T): Buffer {
     const bytes = this.serde.serialize(topic, data);
-    if (bytes === null) throw new StreamsException(`A foreign-key join serde serialized ${describeValue(data)} to null`);
+    if (bytes === null) throw new StreamsException(`${this.operator}: a serde serialized ${describeValue(data)} to null`);
     return bytes;
   }
 }

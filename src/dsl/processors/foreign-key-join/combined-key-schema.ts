@@ -1,4 +1,4 @@
-import type { LazySerde } from './lazy-serde.js';
+import type { LazySerde } from '../../internal/lazy-serde.js';
 
 /** A subscription store key: the foreign key and the subscribing primary key (Kafka's `CombinedKey`). */
 export interface CombinedKey<KO, K> {

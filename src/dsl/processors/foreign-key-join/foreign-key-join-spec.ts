@@ -1,8 +1,10 @@
 import type { ProcessorContext } from '../../../processor/processor-context.js';
 import type { Serde } from '../../../serde/serde.js';
 import { CombinedKeySchema } from './combined-key-schema.js';
-import { LazySerde } from './lazy-serde.js';
+import { LazySerde } from '../../internal/lazy-serde.js';
 import { SubscriptionResponseWrapperSerde, SubscriptionWrapperSerde } from './subscription-wrapper.js';
+
+const FK_JOIN = 'A foreign-key join';
 
 /**
  * What the processors of one foreign-key join share: the serdes of both tables' keys and values
@@ -25,10 +27,10 @@ export class ForeignKeyJoinSpec<K, V, KO, VO> {
     readonly subscriptionTopic: string,
     serdes: { primaryKey?: Serde<K>; primaryValue?: Serde<V>; foreignKey?: Serde<KO>; foreignValue?: Serde<VO> },
   ) {
-    this.primaryKey = new LazySerde(serdes.primaryKey, 'default.key.serde');
-    this.primaryValue = new LazySerde(serdes.primaryValue, 'default.value.serde');
-    this.foreignKey = new LazySerde(serdes.foreignKey, 'default.key.serde');
-    this.foreignValue = new LazySerde(serdes.foreignValue, 'default.value.serde');
+    this.primaryKey = new LazySerde(serdes.primaryKey, 'default.key.serde', FK_JOIN);
+    this.primaryValue = new LazySerde(serdes.primaryValue, 'default.value.serde', FK_JOIN);
+    this.foreignKey = new LazySerde(serdes.foreignKey, 'default.key.serde', FK_JOIN);
+    this.foreignValue = new LazySerde(serdes.foreignValue, 'default.value.serde', FK_JOIN);
     this.subscriptionSerde = new SubscriptionWrapperSerde(this.primaryKey, () => this.pseudoTopic('-pk'));
     this.responseSerde = new SubscriptionResponseWrapperSerde(this.foreignValue);
     this.keySchema = new CombinedKeySchema(this.foreignKey, () => this.pseudoTopic('-fk'), this.primaryKey, () => this.pseudoTopic('-pk'));

@@ -1,6 +1,6 @@
 import { StreamsException } from '../../../errors.js';
 import type { Serde } from '../../../serde/serde.js';
-import type { LazySerde } from './lazy-serde.js';
+import type { LazySerde } from '../../internal/lazy-serde.js';
 
 /**
  * What the primary table's side asks of the foreign side (Kafka's `SubscriptionWrapper.Instruction`),
