@@ -2,14 +2,14 @@
  * `npm start`: the seed topologies with generated data, their state served over GraphQL with a
  * dashboard (scripts/demo/run.ts does the work; this is the console around it).
  *
- * Environment:
- *   KAFKA_BOOTSTRAP_SERVERS  a real cluster (topics are created when missing); default: the embedded backend
- *   PORT                     GraphQL server and dashboard (default 4000)
- *   HOST                     interface to listen on (default 127.0.0.1; 0.0.0.0 in a container)
- *   DEMO_ADVERTISED_HOST     this instance's host in application.server (default HOST, or the hostname for 0.0.0.0)
- *   DEMO_RATE                log lines per second (default 50; orders at a tenth)
- *   DEMO_STATE_DIR           where stores live (default: a temporary directory)
- *   DEMO_RUN_MS              stop after this many ms (tests)
+ * Environment (the KSTREAMS_* names are those `kstreams run` and docker-compose.yml use):
+ *   KAFKA_BOOTSTRAP_SERVERS       a real cluster (topics are created when missing); default: the embedded backend
+ *   PORT                          GraphQL server and dashboard (default: the port of KSTREAMS_APPLICATION_SERVER, else 4000)
+ *   KSTREAMS_APPLICATION_SERVER   this instance's host:port as the other instances reach it (default 127.0.0.1:PORT)
+ *   KSTREAMS_QUERY_HOST           interface to listen on (default 127.0.0.1; 0.0.0.0 in a container)
+ *   KSTREAMS_STATE_DIR            where stores live (default: a temporary directory)
+ *   DEMO_RATE                     log lines per second (default 50; orders at a tenth)
+ *   DEMO_RUN_MS                   stop after this many ms (tests)
  *
  * The demo prints its own summary lines, so the library's JSON logs are kept to warnings unless
  * KSTREAMS_LOG_LEVEL asks for more; it is set before the library is loaded.
@@ -21,17 +21,26 @@ const { startDemo } = await import('./demo/run.js');
 const { SEED_APPS } = await import('./demo/seed-apps.js');
 
 const env = process.env;
-const port = Number(env['PORT'] ?? 4000);
-const listenHost = env['HOST'] ?? '127.0.0.1';
-const advertisedHost = env['DEMO_ADVERTISED_HOST'] ?? (listenHost === '0.0.0.0' || listenHost === '::' ? hostname() : listenHost);
+const applicationServer = env['KSTREAMS_APPLICATION_SERVER'];
+const [serverHost, serverPort] = applicationServer === undefined ? [] : splitHostPort(applicationServer);
+const port = Number(env['PORT'] ?? serverPort ?? 4000);
+const listenHost = env['KSTREAMS_QUERY_HOST'] ?? '127.0.0.1';
+const advertisedHost = serverHost ?? (listenHost === '0.0.0.0' || listenHost === '::' ? hostname() : listenHost);
 const runForMs = env['DEMO_RUN_MS'] !== undefined ? Number(env['DEMO_RUN_MS']) : undefined;
 const bootstrapServers = env['KAFKA_BOOTSTRAP_SERVERS'] ?? 'embedded://demo';
 const logsPerSecond = Number(env['DEMO_RATE'] ?? 50);
 
+/** `host:port` (IPv6 hosts in brackets) → [host, port]. */
+function splitHostPort(hostPort: string): [string, string | undefined] {
+  const cut = hostPort.lastIndexOf(':');
+  if (cut <= 0 || hostPort.endsWith(']')) return [hostPort, undefined];
+  return [hostPort.slice(0, cut), hostPort.slice(cut + 1)];
+}
+
 const started = new Date();
 console.log(`kstreams demo on ${bootstrapServers.startsWith('embedded://') ? 'the embedded (in-process) Kafka backend' : `Kafka at ${bootstrapServers}`}; starting...`);
 const demo = await startDemo({
-  bootstrapServers, port, listenHost, advertisedHost, logsPerSecond, ...(env['DEMO_STATE_DIR'] === undefined ? {} : { stateDir: env['DEMO_STATE_DIR'] }),
+  bootstrapServers, port, listenHost, advertisedHost, logsPerSecond, ...(env['KSTREAMS_STATE_DIR'] === undefined ? {} : { stateDir: env['KSTREAMS_STATE_DIR'] }),
 }).catch((e: unknown) => {
   console.error(`The demo could not start: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);

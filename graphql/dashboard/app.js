@@ -26,7 +26,7 @@ const windows = new WindowPanel(api, {
   sub: $('chart-sub'), storeSelect: $('window-store'), mode: $('live-mode'), modeReason: $('live-reason'),
 });
 const lookup = new LookupPanel(api, {
-  form: $('lookup-form'), storeSelect: $('lookup-store'), key: $('lookup-key'), suggestions: $('lookup-suggestions'), result: $('lookup-result'),
+  form: $('lookup-form'), storeSelect: $('lookup-store'), key: $('lookup-key'), stale: $('lookup-stale'), suggestions: $('lookup-suggestions'), result: $('lookup-result'),
 });
 
 $('instance-endpoint').textContent = location.host;

@@ -4,11 +4,11 @@
  * that read it (`servedBy`), beside where the group says the key lives (`keyMetadata`).
  */
 
-const LOOKUP = `query Lookup($store: String!, $key: String!) {
-  keyValue(store: $store, key: $key) { key value partition servedBy }
+const LOOKUP = `query Lookup($store: String!, $key: String!, $stale: Boolean!) {
+  keyValue(store: $store, key: $key, allowStale: $stale) { key value partition servedBy stale offsetLag }
   keyMetadata(store: $store, key: $key) { activeHost standbyHosts partition }
 }`;
-const SOME_KEYS = 'query SomeKeys($store: String!) { range(store: $store, first: 10) { edges { node { key } } } }';
+const SOME_KEYS = 'query SomeKeys($store: String!) { range(store: $store, first: 8) { edges { node { key } } } }';
 
 function text(tag, content, className) {
   const node = document.createElement(tag);
@@ -76,7 +76,7 @@ export class LookupPanel {
     const out = this.#el.result;
     out.setAttribute('aria-busy', 'true');
     try {
-      const { data, errors, ms } = await this.#api.graphql(LOOKUP, { store, key });
+      const { data, errors, ms } = await this.#api.graphql(LOOKUP, { store, key, stale: this.#el.stale.checked });
       out.replaceChildren(...this.#render(store, key, data, errors, ms));
     } catch (e) {
       out.replaceChildren(this.#error(e.code, e.message));
@@ -106,6 +106,7 @@ export class LookupPanel {
       ['standbys', meta && meta.standbyHosts.length > 0 ? meta.standbyHosts.join(', ') : 'none', 'standbyHosts'],
       ['answered in', `${Math.round(ms)} ms`, 'ms'],
     ];
+    if (kv?.stale) rows.splice(3, 0, ['stale copy', `yes${kv.offsetLag == null ? '' : `, ${kv.offsetLag} records behind`}`, 'stale']);
     const dl = document.createElement('dl');
     for (const [label, value, field] of rows) {
       const dd = text('dd', value);

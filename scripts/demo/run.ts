@@ -6,7 +6,7 @@
  * `startDemo` is the whole demo as a function (tests run it in-process); scripts/start.ts is
  * the console around it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startQueryServer, type QueryServer } from '../../graphql/index.js';
@@ -36,9 +36,10 @@ export interface DemoOptions {
   /** Log lines per second (default 50); orders come at a tenth of that. */
   readonly logsPerSecond?: number;
   /**
-   * Where stores live. Default: on the embedded backend a fresh temporary directory, removed on
-   * close (the embedded topics die with the process, so old state would not match them); on real
-   * Kafka `<tmp>/kstreams-demo-<port>`, kept so that a restart restores from its checkpoints.
+   * Where stores live (default: the OS temp dir). On real Kafka they are kept in
+   * `<stateDir>/kstreams-demo-<port>` so that a restart restores from its checkpoints; on the
+   * embedded backend in a fresh directory inside it, removed on close (the embedded topics die
+   * with the process, so old state would not match them).
    */
   readonly stateDir?: string;
   /** Partitions of the topics the demo creates (default 3). */
@@ -142,7 +143,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const server: QueryServer = await withoutNewSignalHandlers(() => startQueryServer(united, { port: options.port, host: options.listenHost ?? '127.0.0.1' }));
   endpoint = `${advertisedHost}:${server.port}`;
 
-  const stateDir = options.stateDir ?? (embedded ? mkdtempSync(join(tmpdir(), 'kstreams-demo-')) : join(tmpdir(), `kstreams-demo-${server.port}`));
+  const stateRoot = options.stateDir ?? tmpdir();
+  mkdirSync(stateRoot, { recursive: true });
+  const stateDir = embedded ? mkdtempSync(join(stateRoot, 'kstreams-demo-embedded-')) : join(stateRoot, `kstreams-demo-${server.port}`);
   const overrides: Partial<StreamsConfigInput> = {
     'bootstrap.servers': bootstrapServers,
     'application.server': endpoint,
@@ -197,7 +200,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       await producer.disconnect();
       await admin.disconnect();
       if (embedded) resetEmbeddedCluster(bootstrapServers.slice(EMBEDDED.length));
-      if (embedded && options.stateDir === undefined) rmSync(stateDir, { recursive: true, force: true });
+      if (embedded) rmSync(stateDir, { recursive: true, force: true });
       return closed.every(Boolean);
     })()),
   };
