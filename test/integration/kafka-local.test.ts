@@ -173,6 +173,14 @@ describeWithBroker('scripts/kafka-local', () => {
       const victim = await recordedPid(dir, leader as number);
       process.kill(victim, 'SIGKILL');
       await waitUntil(`node ${leader} (pid ${victim}) to die`, async () => !(await processAlive(victim)), 10_000);
+      // The controller moves the dead node's leaderships once it fences it (broker session
+      // timeout, 9 s); kafkajs's default retries (about 9 s in all) can run out just before that,
+      // so wait for the new leader instead of racing it.
+      await waitUntil(`a new leader for partition 0 after node ${leader} died`, async () => {
+        const p0 = (await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined))?.topics[0]?.partitions
+          .find((p) => p.partitionId === 0);
+        return p0 !== undefined && p0.leader >= 1 && p0.leader !== leader;
+      }, 60_000);
 
       await send(30, 60);
       const status = await runKafkaLocal(['status', '--dir', dir]);
