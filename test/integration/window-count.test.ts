@@ -73,7 +73,8 @@ describeWithBroker('examples/window-count.ts on the real broker, two instances',
     };
     const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
     let found = new Map<string, number>();
-    const deadline = Date.now() + 90_000;
+    // Generous: on a loaded 2-core CI machine the two instances have been seen to need over 90 s.
+    const deadline = Date.now() + 240_000;
     while (total(found) < RECORDS && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       // Retriable while the group rebalances (the second instance joining) or a task restores.
@@ -88,5 +89,5 @@ describeWithBroker('examples/window-count.ts on the real broker, two instances',
       for await (const entry of store.all()) if (entry.value > 0) windows++;
       expect(windows).toBeGreaterThan(0);
     }
-  });
+  }, 300_000);
 });
