@@ -19,6 +19,8 @@ interface PendingPartition {
   readonly from: number;
   /** The log end offset when restoration started: restore up to (excluding) it. */
   readonly end: number;
+  /** The next offset to restore (advances with every batch). */
+  next: number;
   restored: number;
 }
 
@@ -76,7 +78,7 @@ export class ChangelogRestorer {
         // A checkpoint below the log start (records cleaned) restores what is left.
         const from = Math.max(range.earliest, cp.checkpointOffset === undefined ? range.earliest : cp.checkpointOffset + 1);
         if (from >= range.latest) continue;
-        this.#pending.set(key(cp.topic, cp.partition), { task, topic: cp.topic, partition: cp.partition, from, end: range.latest, restored: 0 });
+        this.#pending.set(key(cp.topic, cp.partition), { task, topic: cp.topic, partition: cp.partition, from, end: range.latest, next: from, restored: 0 });
         remaining++;
         this.#o.log.info({ task: task.id, store: cp.storeName, changelog: `${cp.topic}-${cp.partition}`, from, to: range.latest }, 'restoring store from its changelog');
       }
@@ -98,7 +100,13 @@ export class ChangelogRestorer {
   async step(maxWaitMs: number): Promise<{ restored: number; done: StreamTask[] }> {
     const reader = this.#reader;
     if (reader === undefined || this.#pending.size === 0) return { restored: 0, done: [] };
-    const records = await reader.poll(maxWaitMs);
+    let records: ConsumedRecord[];
+    try {
+      records = await reader.poll(maxWaitMs);
+    } catch (e) {
+      if ((e as { type?: unknown }).type !== 'OFFSET_OUT_OF_RANGE') throw e;
+      return { restored: 0, done: await this.#skipDeletedRecords(reader) };
+    }
     const byPartition = new Map<string, ConsumedRecord[]>();
     for (const r of records) {
       const k = key(r.topic, r.partition);
@@ -117,17 +125,10 @@ export class ChangelogRestorer {
         p.restored += inRange.length;
         restored += inRange.length;
       }
+      p.next = Math.max(p.next, (list.at(-1)?.offset ?? p.next - 1) + 1);
       if ((list.at(-1)?.offset ?? -1) >= p.end - 1) {
-        this.#pending.delete(k);
-        this.#o.log.info({ task: p.task.id, changelog: `${p.topic}-${p.partition}`, records: p.restored }, 'changelog partition restored');
-        const left = (this.#remaining.get(p.task) ?? 1) - 1;
-        if (left > 0) {
-          this.#remaining.set(p.task, left);
-        } else {
-          this.#remaining.delete(p.task);
-          await p.task.markRestored();
-          done.push(p.task);
-        }
+        const task = await this.#partitionDone(k, p);
+        if (task !== undefined) done.push(task);
       }
     }
     if (this.#pending.size > 0 && Date.now() - this.#lastProgressLog >= PROGRESS_LOG_MS) {
@@ -136,6 +137,47 @@ export class ChangelogRestorer {
       this.#o.log.info({ partitions: left }, 'restoration in progress');
     }
     return { restored, done };
+  }
+
+  /** Marks one changelog partition restored; returns its task when that was the task's last one. */
+  async #partitionDone(k: string, p: PendingPartition): Promise<StreamTask | undefined> {
+    this.#pending.delete(k);
+    this.#o.log.info({ task: p.task.id, changelog: `${p.topic}-${p.partition}`, records: p.restored }, 'changelog partition restored');
+    const left = (this.#remaining.get(p.task) ?? 1) - 1;
+    if (left > 0) {
+      this.#remaining.set(p.task, left);
+      return undefined;
+    }
+    this.#remaining.delete(p.task);
+    await p.task.markRestored();
+    return p.task;
+  }
+
+  /**
+   * The broker deleted changelog records the restoration had not read yet: a windowed store's
+   * changelog is `compact,delete` with a time retention, so segments whose records are older than
+   * the store's retention plus a day go while we read. Those records belong to windows the store
+   * would have expired anyway, so restoration goes on from the new log start (Kafka Streams wipes
+   * the store and restores from the log start; what we restored before the gap is as expired as
+   * what was deleted, and the store drops it by retention). Partitions with nothing left are done.
+   */
+  async #skipDeletedRecords(reader: PartitionReader): Promise<StreamTask[]> {
+    const done: StreamTask[] = [];
+    const byTopic = new Map<string, readonly PartitionOffsets[]>();
+    for (const [k, p] of [...this.#pending]) {
+      let offsets = byTopic.get(p.topic);
+      if (offsets === undefined) byTopic.set(p.topic, (offsets = await this.#o.listOffsets(p.topic)));
+      const earliest = offsets.find((o) => o.partition === p.partition)?.earliest ?? p.next;
+      if (earliest <= p.next) continue;
+      this.#o.log.warn({ task: p.task.id, changelog: `${p.topic}-${p.partition}`, from: p.next, logStart: earliest }, 'changelog records were deleted by retention during restoration; restoring from the new log start');
+      p.next = earliest;
+      if (p.next >= p.end) {
+        const task = await this.#partitionDone(k, p);
+        if (task !== undefined) done.push(task);
+      }
+    }
+    await reader.assign([...this.#pending.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.next })));
+    return done;
   }
 
   /** Forgets every restoration (the tasks were closed). */

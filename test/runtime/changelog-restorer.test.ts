@@ -106,6 +106,28 @@ describe('ChangelogRestorer', () => {
     await r.close();
   });
 
+  it('goes on from the new log start when retention deletes changelog records the restoration had not read yet', async () => {
+    // A windowed store's changelog is compact,delete: the broker may delete old segments while we restore.
+    const topic = 'app-window-changelog';
+    await admin.createTopics([{ name: topic, partitions: 1, configs: { 'cleanup.policy': 'delete', 'segment.bytes': '200', 'retention.bytes': '400' } }]);
+    const record = (i: number): ProducerRecord => ({ topic, partition: 0, key: Buffer.from(`k${i}`), value: Buffer.from(`value-${i}`) });
+    await produce(client, Array.from({ length: 10 }, (_, i) => record(i)));
+    const [before] = await admin.listOffsets(topic);
+    const task = new RestoringTask('0_0', [], [{ storeName: 'w', topic, partition: 0, checkpointOffset: undefined }]);
+    const r = restorer();
+    await r.start([asTask(task)]);
+    // Retention deletes segments before the first fetch: the start position is gone.
+    await produce(client, Array.from({ length: 40 }, (_, i) => record(100 + i)));
+    const [after] = await admin.listOffsets(topic);
+    expect(after!.earliest).toBeGreaterThan(before!.latest);
+    const done = await restoreAll(r);
+    // Everything up to the end found at start was deleted: done, with nothing restored and no error.
+    expect(done.map((t) => t.id)).toEqual(['0_0']);
+    expect(task.restored).toEqual([]);
+    expect(task.markedRestored).toBe(1);
+    await r.close();
+  });
+
   it('waits for every changelog partition of a task before marking it restored', async () => {
     await produce(client, [changelogRecord(0, 0), changelogRecord(2, 1), changelogRecord(2, 2)]);
     const task = new RestoringTask('0_0', [], [
