@@ -62,6 +62,7 @@ export type { MaterializedStoreSupplier } from './dsl/materialized.js';
 export { Grouped } from './dsl/grouped.js';
 export { Joined } from './dsl/joined.js';
 export { TableJoined } from './dsl/table-joined.js';
+export { StreamJoined } from './dsl/stream-joined.js';
 export type { ValueJoiner, Initializer, Aggregator, Reducer, ForeignKeyExtractor } from './dsl/functions.js';
 export { TimeWindows } from './dsl/time-windows.js';
 export { SlidingWindows } from './dsl/sliding-windows.js';

@@ -11,8 +11,10 @@ import { createRepartitionNode, type RepartitionNode } from './internal/repartit
 import { StatefulProcessorNode } from './internal/stateful-processor-node.js';
 import { NULL_KEY_RELAXED_JOIN, StatefulStreamPrefix } from './internal/stateful-name-prefixes.js';
 import { STREAM_HANDLE, type StreamHandle } from './internal/stream-handle.js';
+import { buildStreamStreamJoin } from './internal/stream-stream-join-builder.js';
 import { GLOBAL_TABLE_HANDLE, GlobalKTable } from './global-ktable.js';
 import { Grouped } from './grouped.js';
+import { JoinWindows } from './join-windows.js';
 import { Joined } from './joined.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import { KStream } from './kstream.js';
@@ -20,10 +22,11 @@ import { KTable, tableHandleOf } from './ktable.js';
 import { Materialized } from './materialized.js';
 import { Named } from './named.js';
 import { kstreamKTableJoinSupplier } from './processors/kstream-ktable-join.js';
+import { StreamJoined } from './stream-joined.js';
 import { KStreamMap } from './processors/kstream-map.js';
 import { KTableSource } from './processors/ktable-source.js';
 
-// The KStream operators that make or read tables. They are added to KStream here, not in
+// The KStream operators that make or read tables, and the stream-stream joins. They are added to KStream here, not in
 // kstream.ts, because KTable.toStream() returns a KStream: declaring them there would make the two
 // modules import each other.
 declare module './kstream.js' {
@@ -79,6 +82,19 @@ declare module './kstream.js' {
     join<KG, VG, VR>(globalTable: GlobalKTable<KG, VG>, keySelector: KeyValueMapper<K, V, KG | null>, joiner: ValueJoiner<V, VG, VR, K>, named?: Named): KStream<K, VR>;
 
     /**
+     * Joins the records of two streams with the same key whose timestamps are within `windows`
+     * of each other (SEMANTICS §9): `joiner(value, otherValue, key)` for each pair, timestamped
+     * with the later of the two. Both streams are buffered in window stores for the window's size
+     * plus grace; the streams must be co-partitioned (each is repartitioned first when its key may
+     * have changed). Nodes `KSTREAM-WINDOWED-<n>` ×2, `KSTREAM-JOINTHIS-<n>`,
+     * `KSTREAM-JOINOTHER-<n>`, `KSTREAM-MERGE-<n>`.
+     *
+     * @param streamJoined serdes (for the stores and repartition topics), names, store suppliers, logging
+     * @example clicks.join(views, (c, v) => ({ c, v }), JoinWindows.ofTimeDifferenceWithNoGrace(60_000))
+     */
+    join<VO, VR>(otherStream: KStream<K, VO>, joiner: ValueJoiner<V, VO, VR, K>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+
+    /**
      * As `join(table, …)`, but a record without a table value is joined with `null`, and a
      * record with a null key is kept (KIP-962). Node `KSTREAM-LEFTJOIN-<n>`.
      */
@@ -89,6 +105,19 @@ declare module './kstream.js' {
      * `null`, is joined with `null`.
      */
     leftJoin<KG, VG, VR>(globalTable: GlobalKTable<KG, VG>, keySelector: KeyValueMapper<K, V, KG | null>, joiner: ValueJoiner<V, VG | null, VR, K>, named?: Named): KStream<K, VR>;
+
+    /**
+     * As `join(otherStream, …)`, but a record of this stream that joins nothing is joined with
+     * `null`, once its window has closed (window end plus grace; at once with the deprecated
+     * `JoinWindows.of`), timestamped with its own timestamp.
+     */
+    leftJoin<VO, VR>(otherStream: KStream<K, VO>, joiner: ValueJoiner<V, VO | null, VR, K>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+
+    /**
+     * As `leftJoin(otherStream, …)`, for records of either stream: one that joins nothing is
+     * joined with `null` on the missing side. Nodes `KSTREAM-OUTERTHIS-<n>`, `KSTREAM-OUTEROTHER-<n>`.
+     */
+    outerJoin<VO, VR>(otherStream: KStream<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR, K>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
   }
 }
 
@@ -177,17 +206,49 @@ function streamJoin(
   joinedOrJoiner: unknown,
   named: unknown,
 ): KStream<unknown, unknown> {
+  if (table instanceof KStream) {
+    return streamStreamJoin(stream, operator, table, joinerOrSelector, joinedOrJoiner, named, leftJoin, false);
+  }
   if (table instanceof GlobalKTable) {
     requireFunction(joinerOrSelector, operator, 'keySelector');
     requireFunction(joinedOrJoiner, operator, 'joiner');
     requireNamedOrUndefined(named, operator);
     return globalTableJoin(stream[STREAM_HANDLE], table, joinerOrSelector as KeyValueMapper<unknown, unknown, unknown>, joinedOrJoiner as ValueJoiner<unknown, unknown, unknown>, leftJoin, named as Named | undefined);
   }
-  if (!(table instanceof KTable)) throw new TypeError(`${operator}: table must be a KTable or a GlobalKTable, but got: ${describeValue(table)}`);
+  if (!(table instanceof KTable)) throw new TypeError(`${operator}: the other side must be a KStream, a KTable or a GlobalKTable, but got: ${describeValue(table)}`);
   requireFunction(joinerOrSelector, operator, 'joiner');
   requireInstanceOrUndefined(joinedOrJoiner, (v) => v instanceof Joined, 'Joined', operator);
   if (named !== undefined) throw new TypeError(`${operator}: a KTable join takes (table, joiner, joined?), but got a fourth argument: ${describeValue(named)}`);
   return tableJoin(stream, table, joinerOrSelector as ValueJoiner<unknown, unknown, unknown>, joinedOrJoiner as Joined<unknown, unknown, unknown> | undefined, leftJoin, operator);
+}
+
+KStream.prototype.outerJoin = function outerJoin(this: KStream<unknown, unknown>, other: unknown, joiner: unknown, windows: unknown, streamJoined?: unknown): KStream<unknown, unknown> {
+  if (!(other instanceof KStream)) throw new TypeError(`outerJoin(): otherStream must be a KStream, but got: ${describeValue(other)}`);
+  return streamStreamJoin(this, 'outerJoin()', other, joiner, windows, streamJoined, true, true);
+} as KStream<unknown, unknown>['outerJoin'];
+
+/** Kafka's `KStreamImpl.doJoin`: repartitions each side whose key may have changed, then joins. */
+function streamStreamJoin(
+  stream: KStream<unknown, unknown>,
+  operator: string,
+  other: KStream<unknown, unknown>,
+  joiner: unknown,
+  windows: unknown,
+  streamJoined: unknown,
+  leftOuter: boolean,
+  rightOuter: boolean,
+): KStream<unknown, unknown> {
+  requireFunction(joiner, operator, 'joiner');
+  if (!(windows instanceof JoinWindows)) throw new TypeError(`${operator}: windows must be a JoinWindows, but got: ${describeValue(windows)}`);
+  requireInstanceOrUndefined(streamJoined, (v) => v instanceof StreamJoined, 'StreamJoined', operator);
+  const joined = streamJoined as StreamJoined<unknown, unknown, unknown> | undefined;
+  let left = stream[STREAM_HANDLE];
+  let right = other[STREAM_HANDLE];
+  if (right.builder !== left.builder) throw new TypeError(`${operator}: both streams must come from the same StreamsBuilder`);
+  const name = joined?.name;
+  if (left.repartitionRequired) left = repartitionForJoin(left, name === undefined ? left.name : `${name}-left`, joined?.keySerde, joined?.valueSerde);
+  if (right.repartitionRequired) right = repartitionForJoin(right, name === undefined ? right.name : `${name}-right`, joined?.keySerde, joined?.otherValueSerde);
+  return new KStream(buildStreamStreamJoin(left, right, joiner as ValueJoiner<unknown, unknown, unknown>, windows, joined, leftOuter, rightOuter));
 }
 
 function tableJoin(

@@ -105,7 +105,7 @@ describe('KStream-KTable join and leftJoin', () => {
     const builder = new StreamsBuilder();
     const orders = builder.stream<string, string>('order');
     const table = builder.table<string, string>('address');
-    expect(() => orders.join('address' as never, (o: string) => o)).toThrow(new TypeError('join(): table must be a KTable or a GlobalKTable, but got: "address"'));
+    expect(() => orders.join('address' as never, (o: string) => o)).toThrow(new TypeError('join(): the other side must be a KStream, a KTable or a GlobalKTable, but got: "address"'));
     expect(() => orders.leftJoin(table, 'x' as never)).toThrow(new TypeError('leftJoin(): joiner must be a function, but got: "x"'));
     expect(() => orders.join(table, (o) => o, 'joined' as never)).toThrow(TypeError);
     expect(() => orders.join(new StreamsBuilder().table<string, string>('x'), (o) => o)).toThrow('join(): the stream and the table must come from the same StreamsBuilder');

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Grouped } from '../../src/dsl/grouped.js';
+import { JoinWindows } from '../../src/dsl/join-windows.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { Named } from '../../src/dsl/named.js';
 import { Produced } from '../../src/dsl/produced.js';
+import { StreamJoined } from '../../src/dsl/stream-joined.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { TableJoined } from '../../src/dsl/table-joined.js';
 import { Serdes } from '../../src/serde/serdes.js';
@@ -580,6 +582,150 @@ describe('describe() of stateful DSL topologies (texts printed by Kafka Streams 
       '      <-- oc-subscription-receive\n' +
       '    Sink: oc-subscription-response-sink (topic: oc-subscription-response-topic)\n' +
       '      <-- oc-subscription-join-foreign, oc-foreign-join-subscription\n' +
+      '\n',
+    );
+  });
+
+  it('stream-stream join', () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('L')
+      .join(builder.stream<string, string>('R'), (l, r) => `${l}+${r}`, JoinWindows.ofTimeDifferenceWithNoGrace(100))
+      .to('out');
+    expect(builder.build().describe().toString()).toBe(
+      'Topologies:\n' +
+      '   Sub-topology: 0\n' +
+      '    Source: KSTREAM-SOURCE-0000000000 (topics: [L])\n' +
+      '      --> KSTREAM-WINDOWED-0000000002\n' +
+      '    Source: KSTREAM-SOURCE-0000000001 (topics: [R])\n' +
+      '      --> KSTREAM-WINDOWED-0000000003\n' +
+      '    Processor: KSTREAM-WINDOWED-0000000002 (stores: [KSTREAM-JOINTHIS-0000000004-store])\n' +
+      '      --> KSTREAM-JOINTHIS-0000000004\n' +
+      '      <-- KSTREAM-SOURCE-0000000000\n' +
+      '    Processor: KSTREAM-WINDOWED-0000000003 (stores: [KSTREAM-JOINOTHER-0000000005-store])\n' +
+      '      --> KSTREAM-JOINOTHER-0000000005\n' +
+      '      <-- KSTREAM-SOURCE-0000000001\n' +
+      '    Processor: KSTREAM-JOINOTHER-0000000005 (stores: [KSTREAM-JOINTHIS-0000000004-store])\n' +
+      '      --> KSTREAM-MERGE-0000000006\n' +
+      '      <-- KSTREAM-WINDOWED-0000000003\n' +
+      '    Processor: KSTREAM-JOINTHIS-0000000004 (stores: [KSTREAM-JOINOTHER-0000000005-store])\n' +
+      '      --> KSTREAM-MERGE-0000000006\n' +
+      '      <-- KSTREAM-WINDOWED-0000000002\n' +
+      '    Processor: KSTREAM-MERGE-0000000006 (stores: [])\n' +
+      '      --> KSTREAM-SINK-0000000007\n' +
+      '      <-- KSTREAM-JOINTHIS-0000000004, KSTREAM-JOINOTHER-0000000005\n' +
+      '    Sink: KSTREAM-SINK-0000000007 (topic: out)\n' +
+      '      <-- KSTREAM-MERGE-0000000006\n' +
+      '\n',
+    );
+  });
+
+  it('stream-stream leftJoin', () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('L')
+      .leftJoin(builder.stream<string, string>('R'), (l, r) => `${l}+${r}`, JoinWindows.ofTimeDifferenceWithNoGrace(100))
+      .to('out');
+    expect(builder.build().describe().toString()).toBe(
+      'Topologies:\n' +
+      '   Sub-topology: 0\n' +
+      '    Source: KSTREAM-SOURCE-0000000000 (topics: [L])\n' +
+      '      --> KSTREAM-WINDOWED-0000000002\n' +
+      '    Source: KSTREAM-SOURCE-0000000001 (topics: [R])\n' +
+      '      --> KSTREAM-WINDOWED-0000000003\n' +
+      '    Processor: KSTREAM-WINDOWED-0000000002 (stores: [KSTREAM-JOINTHIS-0000000004-store])\n' +
+      '      --> KSTREAM-JOINTHIS-0000000004\n' +
+      '      <-- KSTREAM-SOURCE-0000000000\n' +
+      '    Processor: KSTREAM-WINDOWED-0000000003 (stores: [KSTREAM-OUTEROTHER-0000000005-store])\n' +
+      '      --> KSTREAM-OUTEROTHER-0000000005\n' +
+      '      <-- KSTREAM-SOURCE-0000000001\n' +
+      '    Processor: KSTREAM-JOINTHIS-0000000004 (stores: [KSTREAM-OUTEROTHER-0000000005-store, KSTREAM-OUTERSHARED-0000000004-store])\n' +
+      '      --> KSTREAM-MERGE-0000000006\n' +
+      '      <-- KSTREAM-WINDOWED-0000000002\n' +
+      '    Processor: KSTREAM-OUTEROTHER-0000000005 (stores: [KSTREAM-JOINTHIS-0000000004-store, KSTREAM-OUTERSHARED-0000000004-store])\n' +
+      '      --> KSTREAM-MERGE-0000000006\n' +
+      '      <-- KSTREAM-WINDOWED-0000000003\n' +
+      '    Processor: KSTREAM-MERGE-0000000006 (stores: [])\n' +
+      '      --> KSTREAM-SINK-0000000007\n' +
+      '      <-- KSTREAM-JOINTHIS-0000000004, KSTREAM-OUTEROTHER-0000000005\n' +
+      '    Sink: KSTREAM-SINK-0000000007 (topic: out)\n' +
+      '      <-- KSTREAM-MERGE-0000000006\n' +
+      '\n',
+    );
+  });
+
+  it('stream-stream outerJoin', () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('L')
+      .outerJoin(builder.stream<string, string>('R'), (l, r) => `${l}+${r}`, JoinWindows.ofTimeDifferenceWithNoGrace(100))
+      .to('out');
+    expect(builder.build().describe().toString()).toBe(
+      'Topologies:\n' +
+      '   Sub-topology: 0\n' +
+      '    Source: KSTREAM-SOURCE-0000000000 (topics: [L])\n' +
+      '      --> KSTREAM-WINDOWED-0000000002\n' +
+      '    Source: KSTREAM-SOURCE-0000000001 (topics: [R])\n' +
+      '      --> KSTREAM-WINDOWED-0000000003\n' +
+      '    Processor: KSTREAM-WINDOWED-0000000002 (stores: [KSTREAM-OUTERTHIS-0000000004-store])\n' +
+      '      --> KSTREAM-OUTERTHIS-0000000004\n' +
+      '      <-- KSTREAM-SOURCE-0000000000\n' +
+      '    Processor: KSTREAM-WINDOWED-0000000003 (stores: [KSTREAM-OUTEROTHER-0000000005-store])\n' +
+      '      --> KSTREAM-OUTEROTHER-0000000005\n' +
+      '      <-- KSTREAM-SOURCE-0000000001\n' +
+      '    Processor: KSTREAM-OUTEROTHER-0000000005 (stores: [KSTREAM-OUTERTHIS-0000000004-store, KSTREAM-OUTERSHARED-0000000004-store])\n' +
+      '      --> KSTREAM-MERGE-0000000006\n' +
+      '      <-- KSTREAM-WINDOWED-0000000003\n' +
+      '    Processor: KSTREAM-OUTERTHIS-0000000004 (stores: [KSTREAM-OUTEROTHER-0000000005-store, KSTREAM-OUTERSHARED-0000000004-store])\n' +
+      '      --> KSTREAM-MERGE-0000000006\n' +
+      '      <-- KSTREAM-WINDOWED-0000000002\n' +
+      '    Processor: KSTREAM-MERGE-0000000006 (stores: [])\n' +
+      '      --> KSTREAM-SINK-0000000007\n' +
+      '      <-- KSTREAM-OUTERTHIS-0000000004, KSTREAM-OUTEROTHER-0000000005\n' +
+      '    Sink: KSTREAM-SINK-0000000007 (topic: out)\n' +
+      '      <-- KSTREAM-MERGE-0000000006\n' +
+      '\n',
+    );
+  });
+
+  it('stream-stream leftJoin named, rekeyed', () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('L').selectKey((_k, v) => v)
+      .leftJoin(builder.stream<string, string>('R'), (l, r) => `${l}+${r}`, JoinWindows.ofTimeDifferenceAndGrace(100, 50), StreamJoined.as<string, string, string>('st').withName('lr'))
+      .to('out');
+    expect(builder.build().describe().toString()).toBe(
+      'Topologies:\n' +
+      '   Sub-topology: 0\n' +
+      '    Source: KSTREAM-SOURCE-0000000000 (topics: [L])\n' +
+      '      --> KSTREAM-KEY-SELECT-0000000001\n' +
+      '    Processor: KSTREAM-KEY-SELECT-0000000001 (stores: [])\n' +
+      '      --> lr-left-repartition-filter\n' +
+      '      <-- KSTREAM-SOURCE-0000000000\n' +
+      '    Processor: lr-left-repartition-filter (stores: [])\n' +
+      '      --> lr-left-repartition-sink\n' +
+      '      <-- KSTREAM-KEY-SELECT-0000000001\n' +
+      '    Sink: lr-left-repartition-sink (topic: lr-left-repartition)\n' +
+      '      <-- lr-left-repartition-filter\n' +
+      '\n' +
+      '  Sub-topology: 1\n' +
+      '    Source: KSTREAM-SOURCE-0000000002 (topics: [R])\n' +
+      '      --> lr-other-windowed\n' +
+      '    Source: lr-left-repartition-source (topics: [lr-left-repartition])\n' +
+      '      --> lr-this-windowed\n' +
+      '    Processor: lr-other-windowed (stores: [st-outer-other-join-store])\n' +
+      '      --> lr-outer-other-join\n' +
+      '      <-- KSTREAM-SOURCE-0000000002\n' +
+      '    Processor: lr-this-windowed (stores: [st-this-join-store])\n' +
+      '      --> lr-this-join\n' +
+      '      <-- lr-left-repartition-source\n' +
+      '    Processor: lr-outer-other-join (stores: [st-left-shared-join-store, st-this-join-store])\n' +
+      '      --> lr-merge\n' +
+      '      <-- lr-other-windowed\n' +
+      '    Processor: lr-this-join (stores: [st-outer-other-join-store, st-left-shared-join-store])\n' +
+      '      --> lr-merge\n' +
+      '      <-- lr-this-windowed\n' +
+      '    Processor: lr-merge (stores: [])\n' +
+      '      --> KSTREAM-SINK-0000000011\n' +
+      '      <-- lr-this-join, lr-outer-other-join\n' +
+      '    Sink: KSTREAM-SINK-0000000011 (topic: out)\n' +
+      '      <-- lr-merge\n' +
       '\n',
     );
   });

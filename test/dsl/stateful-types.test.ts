@@ -1,12 +1,14 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { GlobalKTable } from '../../src/dsl/global-ktable.js';
 import { Grouped } from '../../src/dsl/grouped.js';
+import { JoinWindows } from '../../src/dsl/join-windows.js';
 import { Joined } from '../../src/dsl/joined.js';
 import type { KGroupedStream } from '../../src/dsl/kgrouped-stream.js';
 import type { KGroupedTable } from '../../src/dsl/kgrouped-table.js';
 import type { KStream } from '../../src/dsl/kstream.js';
 import type { KTable } from '../../src/dsl/ktable.js';
 import { Materialized } from '../../src/dsl/materialized.js';
+import { StreamJoined } from '../../src/dsl/stream-joined.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { Serdes } from '../../src/serde/serdes.js';
 
@@ -46,6 +48,17 @@ describe('stateful DSL types', () => {
       expectTypeOf(c).toEqualTypeOf<{ name: string } | null>();
       return o.amount;
     });
+  });
+
+  it('stream-stream joins infer the result; outer sides see null', () => {
+    const views = builder.stream<string, number>('views');
+    const windows = JoinWindows.ofTimeDifferenceWithNoGrace(1000);
+    expectTypeOf(orders.join(views, (o, v) => o.amount + v, windows)).toEqualTypeOf<KStream<string, number>>();
+    orders.outerJoin(views, (o, v) => {
+      expectTypeOf(o).toEqualTypeOf<{ customer: string; amount: number } | null>();
+      expectTypeOf(v).toEqualTypeOf<number | null>();
+      return 0;
+    }, windows, StreamJoined.as('ov'));
   });
 
   it('KTable.groupBy infers the new key and value from the selector', () => {
