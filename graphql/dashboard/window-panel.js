@@ -233,7 +233,7 @@ export class WindowPanel {
     this.#every(POLL_MS);
     let confirm;
     try {
-      this.#unsubscribe = await this.#api.subscribe(CHANGES, { store }, {
+      const unsubscribe = await this.#api.subscribe(CHANGES, { store }, {
         connected: () => {
           // graphql-ws acknowledges the connection, not the subscription: a store that cannot be
           // followed answers with an error right after; no error for a moment means it is live.
@@ -255,6 +255,9 @@ export class WindowPanel {
           this.#every(POLL_MS);
         },
       });
+      // Another store may have been picked while the client loaded.
+      if (store === this.#store) this.#unsubscribe = unsubscribe;
+      else unsubscribe();
     } catch (e) {
       this.#setMode('polling', `graphql-ws client unavailable: ${e.message}`);
       this.#el.modeReason.textContent = 'graphql-ws client unavailable';
