@@ -82,6 +82,8 @@ export type { KafkaStreamsState, StateListener } from './runtime/streams-state.j
 export { StreamThreadExceptionResponse } from './runtime/uncaught-exception-handler.js';
 export type { StreamsUncaughtExceptionHandler } from './runtime/uncaught-exception-handler.js';
 export type { MetricValue } from './runtime/streams-metrics.js';
+export type { StateRestoreListener } from './runtime/state-restore-listener.js';
+export type { RestorationSnapshot } from './runtime/restoration-progress.js';
 export type { StreamsMetadata } from './runtime/streams-metadata.js';
 
 /* State stores */

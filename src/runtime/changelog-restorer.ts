@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConsumedRecord, KafkaClient, PartitionOffsets, PartitionReader } from '../kafka/port.js';
+import type { StateRestoreListener } from './state-restore-listener.js';
 import type { StreamTask } from './task.js';
 
 export interface ChangelogRestorerOptions {
@@ -9,10 +10,13 @@ export interface ChangelogRestorerOptions {
   /** Earliest and latest offsets of every partition of a topic (the admin's `listOffsets`). */
   readonly listOffsets: (topic: string) => Promise<readonly PartitionOffsets[]>;
   readonly log: Logger;
+  /** Told about every changelog partition's restoration (the user's listener and the progress report). */
+  readonly listener?: StateRestoreListener;
 }
 
 interface PendingPartition {
   readonly task: StreamTask;
+  readonly storeName: string;
   readonly topic: string;
   readonly partition: number;
   /** Where reading starts: the checkpoint + 1, or the log start. */
@@ -23,9 +27,6 @@ interface PendingPartition {
   next: number;
   restored: number;
 }
-
-/** How often a long restoration logs its progress (ms). */
-const PROGRESS_LOG_MS = 5_000;
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
@@ -47,7 +48,6 @@ export class ChangelogRestorer {
   readonly #pending = new Map<string, PendingPartition>();
   /** Restoring tasks and how many of their changelog partitions are not done yet. */
   readonly #remaining = new Map<StreamTask, number>();
-  #lastProgressLog = 0;
 
   constructor(options: ChangelogRestorerOptions) {
     this.#o = options;
@@ -78,9 +78,10 @@ export class ChangelogRestorer {
         // A checkpoint below the log start (records cleaned) restores what is left.
         const from = Math.max(range.earliest, cp.checkpointOffset === undefined ? range.earliest : cp.checkpointOffset + 1);
         if (from >= range.latest) continue;
-        this.#pending.set(key(cp.topic, cp.partition), { task, topic: cp.topic, partition: cp.partition, from, end: range.latest, next: from, restored: 0 });
+        this.#pending.set(key(cp.topic, cp.partition), { task, storeName: cp.storeName, topic: cp.topic, partition: cp.partition, from, end: range.latest, next: from, restored: 0 });
         remaining++;
         this.#o.log.info({ task: task.id, store: cp.storeName, changelog: `${cp.topic}-${cp.partition}`, from, to: range.latest }, 'restoring store from its changelog');
+        this.#o.listener?.onRestoreStart({ topic: cp.topic, partition: cp.partition }, cp.storeName, from, range.latest);
       }
       if (remaining === 0) {
         await task.markRestored();
@@ -124,17 +125,13 @@ export class ChangelogRestorer {
         await p.task.restoreBatch(p.topic, p.partition, inRange);
         p.restored += inRange.length;
         restored += inRange.length;
+        this.#o.listener?.onBatchRestored({ topic: p.topic, partition: p.partition }, p.storeName, (inRange.at(-1) as ConsumedRecord).offset, inRange.length);
       }
       p.next = Math.max(p.next, (list.at(-1)?.offset ?? p.next - 1) + 1);
       if ((list.at(-1)?.offset ?? -1) >= p.end - 1) {
         const task = await this.#partitionDone(k, p);
         if (task !== undefined) done.push(task);
       }
-    }
-    if (this.#pending.size > 0 && Date.now() - this.#lastProgressLog >= PROGRESS_LOG_MS) {
-      this.#lastProgressLog = Date.now();
-      const left = [...this.#pending.values()].map((p) => `${p.topic}-${p.partition}: ${p.restored} restored, up to offset ${p.end}`);
-      this.#o.log.info({ partitions: left }, 'restoration in progress');
     }
     return { restored, done };
   }
@@ -143,6 +140,7 @@ export class ChangelogRestorer {
   async #partitionDone(k: string, p: PendingPartition): Promise<StreamTask | undefined> {
     this.#pending.delete(k);
     this.#o.log.info({ task: p.task.id, changelog: `${p.topic}-${p.partition}`, records: p.restored }, 'changelog partition restored');
+    this.#o.listener?.onRestoreEnd({ topic: p.topic, partition: p.partition }, p.storeName, p.restored);
     const left = (this.#remaining.get(p.task) ?? 1) - 1;
     if (left > 0) {
       this.#remaining.set(p.task, left);
@@ -180,18 +178,24 @@ export class ChangelogRestorer {
     return done;
   }
 
-  /** Forgets every restoration (the tasks were closed). */
+  /** Forgets every restoration (the tasks were closed): each unfinished partition is reported suspended. */
   async clear(): Promise<void> {
-    this.#pending.clear();
+    this.#suspendPending();
     this.#remaining.clear();
     if (this.#reader !== undefined) await this.#reader.assign([]);
   }
 
   async close(): Promise<void> {
-    this.#pending.clear();
+    this.#suspendPending();
     this.#remaining.clear();
     const reader = this.#reader;
     this.#reader = undefined;
     await reader?.close();
+  }
+
+  #suspendPending(): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) this.#o.listener?.onRestoreSuspended?.({ topic: p.topic, partition: p.partition }, p.storeName, p.restored);
   }
 }

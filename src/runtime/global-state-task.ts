@@ -39,6 +39,8 @@ import { ProcessorContextImpl, type TaskNode, type TaskServices } from './proces
 export interface GlobalStateTask {
   /** The global topics (each read entirely into one global store). */
   readonly topics: readonly string[];
+  /** The name of the global store that `topic` (one of `topics`) is read into. */
+  storeNameOf(topic: string): string;
   /** Opens the stores and reads the checkpoint; processors' `init()` runs here. */
   initialize(): Promise<void>;
   /** Offset of the last record of `tp` already in the stores, or undefined (read from the beginning). */
@@ -131,6 +133,12 @@ class GlobalStateTaskImpl implements GlobalStateTask, TaskServices {
       this.#sources.set(plan.topic, { plan, node, keySerde, valueSerde, extractor: plan.source.options.timestampExtractor ?? defaultExtractor });
     }
     this.topics = [...this.#sources.keys()];
+  }
+
+  storeNameOf(topic: string): string {
+    const source = this.#sources.get(topic);
+    if (source === undefined) throw new IllegalStateException(`Topic ${topic} is not a global topic (global topics: [${this.topics.join(', ')}])`);
+    return source.plan.builder.name;
   }
 
   async initialize(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ResolvedStreamsConfig } from '../config.js';
 import type { ConsumedRecord, KafkaClient, PartitionOffsets, PartitionReader, TopicPartitionOffset } from '../kafka/port.js';
 import type { GlobalStateTask } from './global-state-task.js';
+import type { StateRestoreListener } from './state-restore-listener.js';
 
 /** What the global stream thread needs from `KafkaStreams`. */
 export interface GlobalStreamThreadOptions {
@@ -15,6 +16,8 @@ export interface GlobalStreamThreadOptions {
   /** Told once when the background loop dies of an error (the client goes to ERROR). */
   readonly onError: (error: Error) => void;
   readonly log: Logger;
+  /** Told about the bootstrap restoration of every global topic partition. */
+  readonly restoreListener?: StateRestoreListener;
 }
 
 /** How long one poll of the background loop waits for new records. */
@@ -64,26 +67,41 @@ export class GlobalStreamThread {
     await task.initialize();
     const reader = client.reader({ clientId: `${config.clientId}-GlobalStreamThread`, readCommitted: config.processingGuarantee === 'exactly_once_v2' });
     this.#reader = reader;
+    const listener = this.#o.restoreListener;
     const starts: TopicPartitionOffset[] = [];
-    /** `topic:partition` → offset of the last record restoration must reach. */
-    const pending = new Map<string, number>();
+    /** `topic:partition` → the partition, its store, the end offset (exclusive) restoration must reach, and records restored. */
+    const pending = new Map<string, { tp: { topic: string; partition: number }; store: string; end: number; restored: number }>();
     for (const topic of task.topics) {
       for (const p of await this.#o.listOffsets(topic)) {
         const checkpoint = task.checkpointOffset({ topic, partition: p.partition });
         // A checkpoint before the log start (records deleted since) restarts at the log start.
         const offset = Math.max(checkpoint === undefined ? p.earliest : checkpoint + 1, p.earliest);
         starts.push({ topic, partition: p.partition, offset });
-        if (offset < p.latest) pending.set(`${topic}:${p.partition}`, p.latest - 1);
+        if (offset < p.latest) {
+          const tp = { topic, partition: p.partition };
+          pending.set(`${topic}:${p.partition}`, { tp, store: task.storeNameOf(topic), end: p.latest, restored: 0 });
+          listener?.onRestoreStart(tp, task.storeNameOf(topic), offset, p.latest);
+        }
       }
     }
     await reader.assign(starts);
     const restoreStart = this.#o.clock();
     while (pending.size > 0 && !this.#stopRequested) {
-      for (const [key, last] of await this.#applyNext()) {
-        const target = pending.get(key);
-        if (target !== undefined && last >= target) pending.delete(key);
+      for (const [key, batch] of await this.#applyNext()) {
+        const p = pending.get(key);
+        if (p === undefined) continue;
+        // Records past the end found at start are applied too, but are not part of the restoration.
+        const inRange = batch.filter((r) => r.offset < p.end);
+        const last = (batch[batch.length - 1] as ConsumedRecord).offset;
+        p.restored += inRange.length;
+        if (inRange.length > 0) listener?.onBatchRestored(p.tp, p.store, (inRange[inRange.length - 1] as ConsumedRecord).offset, inRange.length);
+        if (last >= p.end - 1) {
+          pending.delete(key);
+          listener?.onRestoreEnd(p.tp, p.store, p.restored);
+        }
       }
     }
+    for (const p of pending.values()) listener?.onRestoreSuspended?.(p.tp, p.store, p.restored);
     await task.flushState();
     this.#lastFlush = this.#o.clock();
     log.info({ topics: task.topics, ms: this.#lastFlush - restoreStart }, 'global stores restored');
@@ -124,11 +142,10 @@ export class GlobalStreamThread {
     }
   }
 
-  /** Polls once and applies the records per partition; returns the last offset applied per `topic:partition`. */
-  async #applyNext(): Promise<Map<string, number>> {
+  /** Polls once and applies the records per partition; returns the records applied per `topic:partition` (offset order). */
+  async #applyNext(): Promise<Map<string, ConsumedRecord[]>> {
     const reader = this.#reader;
-    const last = new Map<string, number>();
-    if (reader === undefined) return last;
+    if (reader === undefined) return new Map();
     const records = await reader.poll(POLL_MS);
     const byPartition = new Map<string, ConsumedRecord[]>();
     for (const record of records) {
@@ -137,11 +154,10 @@ export class GlobalStreamThread {
       if (batch === undefined) byPartition.set(key, (batch = []));
       batch.push(record);
     }
-    for (const [key, batch] of byPartition) {
+    for (const batch of byPartition.values()) {
       const head = batch[0] as ConsumedRecord;
       await this.#o.task.update({ topic: head.topic, partition: head.partition }, batch);
-      last.set(key, (batch[batch.length - 1] as ConsumedRecord).offset);
     }
-    return last;
+    return byPartition;
   }
 }

@@ -11,6 +11,8 @@ import type { TopologyMetadata } from '../topology/topology-metadata.js';
 import type { AssignmentInfo } from './assignment-info.js';
 import { logger } from '../logger.js';
 import { StreamsMetrics, type MetricValue } from './streams-metrics.js';
+import { RestorationProgress, type RestorationSnapshot } from './restoration-progress.js';
+import { combineRestoreListeners, type StateRestoreListener } from './state-restore-listener.js';
 import type { StreamsMetadata } from './streams-metadata.js';
 import { checkTransition, type KafkaStreamsState, type StateListener } from './streams-state.js';
 import { createGlobalStateTask } from './global-state-task.js';
@@ -55,6 +57,11 @@ export class KafkaStreams implements AsyncDisposable {
   #stateListener: StateListener | undefined;
   readonly #waiters = new Set<StateListener>();
   #handler: StreamsUncaughtExceptionHandler | undefined;
+  #userRestoreListener: StateRestoreListener | undefined;
+  /** Restoration progress for operators: a line on a terminal, log events otherwise. */
+  #restoreProgress: RestorationProgress | undefined;
+  /** What the threads tell about restoration: the user's listener and the progress report. */
+  #restoreListener: StateRestoreListener | undefined;
   readonly #threads = new Set<StreamThread>();
   #threadCount = 0;
   #client: KafkaClient | undefined;
@@ -113,6 +120,27 @@ export class KafkaStreams implements AsyncDisposable {
   }
 
   /**
+   * Kafka Streams' `setGlobalStateRestoreListener`: `listener` is told when each store's changelog
+   * partition starts restoring, after every batch, and when it ends (active tasks' stores and
+   * global stores). It is shared by all threads of this client.
+   * @throws IllegalStateException unless the client is CREATED (as in Kafka Streams)
+   */
+  setGlobalStateRestoreListener(listener: StateRestoreListener | undefined): void {
+    if (this.#state !== 'CREATED') throw new IllegalStateException(`The global state restore listener can only be set before start(), but the client is ${this.#state}`);
+    this.#userRestoreListener = listener;
+  }
+
+  /**
+   * How far the current restoration is (or the last one, once every partition finished): records
+   * restored and to restore over all of this client's restoring changelog partitions, rate and ETA
+   * (zeros before anything restored). A restoration begins when a partition starts restoring while
+   * no other does.
+   */
+  restorationProgress(): RestorationSnapshot {
+    return this.#restoreProgress?.snapshot() ?? { restored: 0, total: 0, partitions: 0, rate: 0, etaMs: undefined };
+  }
+
+  /**
    * Starts the client and resolves once it is RUNNING (every thread joined the group and
    * initialized its tasks).
    * @throws MissingSourceTopicException when a topic the topology reads does not exist
@@ -125,6 +153,8 @@ export class KafkaStreams implements AsyncDisposable {
     signal?.throwIfAborted();
     if (this.#state !== 'CREATED') throw new IllegalStateException(`start() can only be called once, on a CREATED client, but the client is ${this.#state}`);
     const running = this.#untilRunning(signal);
+    this.#restoreProgress = new RestorationProgress({ log: this.#log, clock: Date.now, terminal: process.stderr.isTTY ? process.stderr : undefined });
+    this.#restoreListener = combineRestoreListeners(this.#userRestoreListener, this.#restoreProgress);
     this.#transition('REBALANCING');
     this.#starting = this.#startUp();
     return running;
@@ -286,6 +316,7 @@ export class KafkaStreams implements AsyncDisposable {
         this.#failClient(error);
       },
       log: this.#log.child({ thread: `${this.#config.clientId}-GlobalStreamThread` }),
+      ...(this.#restoreListener !== undefined ? { restoreListener: this.#restoreListener } : {}),
     });
     this.#globalThread = thread;
     await thread.start();
@@ -309,6 +340,7 @@ export class KafkaStreams implements AsyncDisposable {
         return this.#admin.listOffsets(topic);
       },
       metrics: this.#metrics,
+      ...(this.#restoreListener !== undefined ? { restoreListener: this.#restoreListener } : {}),
       shutdownRequested: () => this.#shutdownRequested,
       listener: this.#threadListener,
       log: this.#log,

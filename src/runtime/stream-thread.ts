@@ -14,6 +14,7 @@ import { RecordCache } from '../state/record-cache.js';
 import type { TopologyMetadata } from '../topology/topology-metadata.js';
 import { AssignorError, decodeAssignmentInfo, type AssignmentInfo } from './assignment-info.js';
 import { ChangelogRestorer } from './changelog-restorer.js';
+import type { StateRestoreListener } from './state-restore-listener.js';
 import { IdleSignal, yieldToEventLoop } from './idle-signal.js';
 import { Mutex } from './mutex.js';
 import { subtopologyBySourceTopic, tasksOfPartitions } from './partition-grouper.js';
@@ -61,6 +62,8 @@ export interface StreamThreadOptions {
   /** Earliest and latest offsets of a topic's partitions (changelog restoration). */
   readonly listOffsets: (topic: string) => Promise<readonly PartitionOffsets[]>;
   readonly metrics: StreamsMetrics;
+  /** Told about every changelog partition its tasks restore (`KafkaStreams.setGlobalStateRestoreListener`, progress). */
+  readonly restoreListener?: StateRestoreListener;
   readonly shutdownRequested: () => boolean;
   readonly listener: StreamThreadListener;
   readonly log: Logger;
@@ -181,6 +184,7 @@ export class StreamThread {
       readCommitted: config.processingGuarantee === 'exactly_once_v2',
       listOffsets: this.#o.listOffsets,
       log: this.#log,
+      ...(this.#o.restoreListener !== undefined ? { listener: this.#o.restoreListener } : {}),
     });
     this.#restorer = restorer;
     this.#tasks = new TaskManager({
