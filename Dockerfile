@@ -4,7 +4,7 @@
 #   docker run --rm -p 4000:4000 kstreams-demo                      # embedded Kafka, in the container
 #   docker run --rm -e KAFKA_BOOTSTRAP_SERVERS=host:9092 kstreams-demo
 #
-# Development dependencies stay installed: `npm start` runs TypeScript through tsx, and the
+# Development dependencies stay installed: the demo runs TypeScript through tsx, and the
 # image is for trying kstreams out, not a minimal production base. A production image of a
 # user's application runs the built CLI instead: `node dist/src/cli/main.js run dist/app.js`.
 FROM node:20-slim
@@ -23,4 +23,7 @@ RUN npm run build \
 USER node
 ENV KSTREAMS_STATE_DIR=/var/lib/kstreams
 EXPOSE 4000
-CMD ["npm", "start"]
+# What `npm start` runs, but with node as the process that gets the signals: npm does not pass
+# SIGTERM on to its script (docker stop would kill the app after the grace period, uncommitted),
+# and the tsx CLI would add a second process; `--import tsx` loads TypeScript in-process.
+CMD ["node", "--import", "tsx", "scripts/start.ts"]

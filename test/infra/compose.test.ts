@@ -94,7 +94,7 @@ describe('Dockerfile and .dockerignore', () => {
   const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
 
-  it('builds on node:20-slim (the Node major package.json requires) with npm ci and npm run build, and runs npm start', () => {
+  it('builds on node:20-slim (the Node major package.json requires) with npm ci and npm run build, and runs the npm start script with node itself', () => {
     expect(instructions[0]).toBe('FROM node:20-slim');
     expect(engines).toBe('>=20');
     const runs = instructions.filter((l) => l.startsWith('RUN ')).join('\n');
@@ -102,7 +102,10 @@ describe('Dockerfile and .dockerignore', () => {
     expect(runs).toMatch(/^RUN npm run build\b/m);
     // The lockfile is copied before the sources, so dependency layers survive source changes.
     expect(instructions.indexOf('COPY package.json package-lock.json ./')).toBeLessThan(instructions.indexOf('COPY . .'));
-    expect(instructions.at(-1)).toBe('CMD ["npm", "start"]');
+    // npm would not forward docker stop's SIGTERM: node runs the start script's file directly.
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
+    expect(start).toBe('tsx scripts/start.ts');
+    expect(instructions.at(-1)).toBe('CMD ["node", "--import", "tsx", "scripts/start.ts"]');
   });
 
   it('runs as the unprivileged node user with a writable state directory, the one compose sets', () => {
