@@ -93,6 +93,10 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
     schema,
     formatError: formatQueryError,
     includeStacktraceInErrorResponses: false,
+    // The application owns its signal handling (KafkaStreams must commit and close its stores on
+    // SIGINT/SIGTERM first). Apollo's own handlers would stop the server and re-raise the signal,
+    // ending the process in the middle of that shutdown.
+    stopOnTerminationSignals: false,
     validationRules: [documentLimitRule(documentLimits)],
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

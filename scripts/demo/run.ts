@@ -72,25 +72,6 @@ export interface RunningDemo {
   close(): Promise<boolean>;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
-/**
- * Runs `start` and removes the SIGINT/SIGTERM listeners it added. Apollo Server (outside tests)
- * stops itself on those signals and then raises the signal again, which ends the process in the
- * middle of the demo's own shutdown (apps committing and closing their stores). The demo owns
- * its shutdown: it closes the server itself, in order.
- */
-async function withoutNewSignalHandlers<T>(start: () => Promise<T>): Promise<T> {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  try {
-    return await start();
-  } finally {
-    for (const signal of SIGNALS) {
-      for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-}
-
 /** The first sentence of an error's message: the console line stays one line (the logs have the rest). */
 function firstSentence(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
@@ -140,7 +121,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const apps: AppQueryHost[] = [];
   let endpoint = `${advertisedHost}:${options.port}`;
   const united = unitedQueryHost(() => endpoint, apps);
-  const server: QueryServer = await withoutNewSignalHandlers(() => startQueryServer(united, { port: options.port, host: options.listenHost ?? '127.0.0.1' }));
+  const server: QueryServer = await startQueryServer(united, { port: options.port, host: options.listenHost ?? '127.0.0.1' });
   endpoint = `${advertisedHost}:${server.port}`;
 
   const stateRoot = options.stateDir ?? tmpdir();
