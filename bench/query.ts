@@ -113,8 +113,9 @@ async function main(): Promise<void> {
       { name: 'keyValue, forwarded', body: one(ownedBy(1)), keysPerRequest: 1 },
       { name: `keyValues x100 (${owners.size} owners)`, body: JSON.stringify({ query: 'query($k: [String!]!) { keyValues(store: "address", keys: $k) { key value servedBy } }', variables: { k: hundred } }), keysPerRequest: 100 },
     ];
+    const only = process.env['KSTREAMS_BENCH_QUERY_CASES']?.split(',');
     const results = [];
-    for (const c of cases) {
+    for (const c of cases.filter((_, i) => only === undefined || only.includes(String(i)))) {
       await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: c.body, connections: CONNECTIONS, duration: 2 });   // warm-up
       const cpuBefore = await instancesCpuMs(children);
       const r = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: c.body, connections: CONNECTIONS, duration: seconds });

@@ -1,8 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
 import type { QueryRouter } from '../src/query/query-router.js';
 import type { KeyValueResult } from '../src/query/query-results.js';
 import { queryErrorCode, REBALANCING_RETRY_AFTER_MS } from './errors.js';
 import { FORWARDED_HEADER, FORWARDED_KEY_VALUES } from './forwarding.js';
+import type { FastPath } from './graphql-endpoint.js';
 import type { QueryMetrics } from './metrics.js';
 
 interface FormattedError { message: string; locations: Array<{ line: number; column: number }>; path: Array<string | number>; extensions: Record<string, unknown> }
@@ -19,14 +19,14 @@ const FIELD_LOCATION = { line: 1, column: FORWARDED_KEY_VALUES.indexOf('keyValue
  * with the JSON the GraphQL pipeline would give (same fields, per-key errors with their path and
  * code), skipping parse, validation and execution. Anything else goes on to Apollo.
  */
-export function forwardedKeyValues(router: QueryRouter, metrics: QueryMetrics) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const body = req.body as { query?: unknown; variables?: Record<string, unknown> } | undefined;
-    if (req.get(FORWARDED_HEADER) !== '1' || body?.query !== FORWARDED_KEY_VALUES) return next();
+export function forwardedKeyValues(router: QueryRouter, metrics: QueryMetrics): FastPath {
+  return (req, raw) => {
+    const body = raw as { query?: unknown; variables?: Record<string, unknown> } | null;
+    if (req.headers[FORWARDED_HEADER] !== '1' || body?.query !== FORWARDED_KEY_VALUES) return undefined;
     const { store, keys, allowStale } = body.variables ?? {};
     const keyList = Array.isArray(keys) && keys.every((k) => typeof k === 'string') ? (keys as string[]) : undefined;
     // Ill-typed variables: Apollo answers them with its usual validation errors.
-    if (typeof store !== 'string' || keyList === undefined || !(allowStale === undefined || allowStale === null || typeof allowStale === 'boolean')) return next();
+    if (typeof store !== 'string' || keyList === undefined || !(allowStale === undefined || allowStale === null || typeof allowStale === 'boolean')) return undefined;
     const labels = { forwarded: 'true' };
     metrics.requests.inc(labels);
     const stop = metrics.latency.startTimer(labels);
@@ -47,10 +47,10 @@ export function forwardedKeyValues(router: QueryRouter, metrics: QueryMetrics) {
     } catch (e) {
       answer = Promise.resolve(fail(e, ['keyValues']));   // non-null list field: the whole data is null, as in GraphQL
     }
-    answer.then((data) => {
+    return answer.then((data) => {
       stop();
-      res.set(FAST_PATH_HEADER, '1').json(errors.length === 0 ? { data } : { errors, data });
-    }, next);
+      return { json: JSON.stringify(errors.length === 0 ? { data } : { errors, data }), headers: { [FAST_PATH_HEADER]: '1' } };
+    });
   };
 }
 

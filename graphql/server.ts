@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { graphqlEndpoint } from './graphql-endpoint.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { KafkaStreams } from '../src/runtime/kafka-streams.js';
@@ -81,7 +81,14 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
   });
 
   const app = express();
-  const httpServer: Server = createServer(app);
+  app.set('etag', false);
+  app.disable('x-powered-by');
+  // /graphql is served on node:http directly (graphqlEndpoint); express has the other routes.
+  const endpoints: { graphql?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  const httpServer: Server = createServer((req, res) => {
+    if (endpoints.graphql !== undefined && (req.url === '/graphql' || req.url?.startsWith('/graphql?') === true)) endpoints.graphql(req, res);
+    else app(req, res);
+  });
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer({
     schema,
@@ -100,6 +107,8 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
     validationRules: [documentLimitRule(documentLimits)],
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No HTTP cache hints are used; the plugin otherwise wraps every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); changes.close(); forwarder.close(); } }) },
       metrics.plugin<QueryContext>(),
@@ -122,18 +131,15 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
   app.get('/metrics', auth, async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/graphql', auth, express.json({ limit: options.maxBodyBytes ?? 1024 * 1024 }), forwardedKeyValues(router, metrics), expressMiddleware(apollo, {
-    context: async ({ req }) => new QueryContext(router, req.get(FORWARDED_HEADER) === '1', parsePartitions(req.get(PARTITIONS_HEADER))),
-  }));
-  app.use(dashboardRouter());
-  // Malformed JSON and oversized bodies (from express.json) are the client's fault: 400.
-  app.use((err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (err.type === 'entity.parse.failed' || err.type === 'entity.too.large' || err.status === 400 || err.status === 413) {
-      res.status(400).json({ errors: [{ message: err.type === 'entity.too.large' ? `Request body over ${options.maxBodyBytes ?? 1024 * 1024} bytes` : `Malformed request body: ${err.message ?? ''}`, extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    next(err);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  endpoints.graphql = graphqlEndpoint({
+    apollo,
+    maxBodyBytes,
+    authorized: (req) => options.authToken === undefined || tokenMatches(req.headers.authorization ?? '', options.authToken),
+    context: (req) => new QueryContext(router, req.headers[FORWARDED_HEADER] === '1', parsePartitions(header(req, PARTITIONS_HEADER))),
+    fastPath: forwardedKeyValues(router, metrics),
   });
+  app.use(dashboardRouter());
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -154,6 +160,11 @@ function tokenMatches(header: string, token: string): boolean {
   const given = Buffer.from(header);
   const expected = Buffer.from(`Bearer ${token}`);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 function parsePartitions(header: string | undefined): number[] | undefined {
