@@ -112,7 +112,8 @@ export type { QueryableStoreType } from './query/queryable-store-types.js';
 export type { ReadOnlyKeyValueStore, ReadOnlyWindowStore, ReadOnlySessionStore } from './query/read-only-stores.js';
 export type { KeyQueryMetadata } from './query/key-query-metadata.js';
 export { UnknownStateStoreException, WrongStoreTypeException, BadKeyException, OwnerUnreachableException, QueryLimitException } from './query/query-errors.js';
-export type { QueryHost, QueryableStoreInfo, QueryableStoreKind, HostPartitions, LocalStorePartition, StoreChange } from './query/query-host.js';
+export type { QueryLimits } from './query/query-router.js';
+export type { ByteStore, QueryHost, QueryableStoreInfo, QueryableStoreKind, HostPartitions, LocalStorePartition, StoreChange } from './query/query-host.js';
 
 /* Test driver */
 export { TopologyTestDriver } from './test-driver/topology-test-driver.js';
