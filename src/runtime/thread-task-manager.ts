@@ -221,8 +221,15 @@ export class TaskManager {
       await this.#o.restorer.clear();
     }
     if (this.#paused.size > 0) {
-      this.#o.consumer.resume([...this.#paused.values()]);
+      const paused = [...this.#paused.values()];
       this.#paused.clear();
+      try {
+        this.#o.consumer.resume(paused);
+      } catch {
+        // In a revocation the kafkajs adapter has already given the partitions up and forgotten
+        // their pause state (as Java does), and refuses to resume partitions it no longer owns:
+        // there is nothing left to resume. Seen under SIGKILLs of a peer (scripts/crash-test.ts).
+      }
     }
     if (!clean) await this.#o.collector.abandon();
     let firstError: unknown;
