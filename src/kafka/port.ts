@@ -274,6 +274,19 @@ export interface PartitionReader {
    * new records within the wait.
    */
   poll(maxWaitMs: number): Promise<ConsumedRecord[]>;
+  /**
+   * The next offset the reader fetches from an assigned partition: past every record it
+   * delivered and past what it skipped (transaction markers, records of aborted transactions),
+   * so a partition whose log ends in a commit marker reaches its end offset. Undefined for a
+   * partition that is not assigned.
+   */
+  position(topic: string, partition: number): number | undefined;
+  /**
+   * The partition's end as the latest fetch saw it: the last stable offset under
+   * read_committed (what a reader can reach while transactions are open), the high watermark
+   * otherwise. Undefined before the first fetch of the partition.
+   */
+  endOffset(topic: string, partition: number): number | undefined;
   close(): Promise<void>;
 }
 

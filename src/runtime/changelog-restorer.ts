@@ -37,10 +37,10 @@ const key = (topic: string, partition: number): string => `${topic}\u0000${parti
  * The stream thread calls `step()` from its loop, so restoring never blocks the consumer's fetches
  * and heartbeats; tasks that are done are handed back to be processed.
  *
- * Under at-least-once the changelog has no transaction markers, so the record at `end - 1` is
- * always there (the active segment of a compacted topic is never cleaned) and marks the end.
- * Exactly-once restoration must stop at the last stable offset instead, where a marker may sit:
- * that needs the reader's position, which the port does not expose yet.
+ * A partition is done when the reader's position (which moves past transaction markers and
+ * aborted records too) reaches that end, or the last stable offset the latest fetch reported:
+ * under exactly-once the log may end in a commit or abort marker, which is never delivered, and
+ * only committed records are restored (read_committed).
  */
 export class ChangelogRestorer {
   readonly #o: ChangelogRestorerOptions;
@@ -127,8 +127,15 @@ export class ChangelogRestorer {
         restored += inRange.length;
         this.#o.listener?.onBatchRestored({ topic: p.topic, partition: p.partition }, p.storeName, (inRange.at(-1) as ConsumedRecord).offset, inRange.length);
       }
-      p.next = Math.max(p.next, (list.at(-1)?.offset ?? p.next - 1) + 1);
-      if ((list.at(-1)?.offset ?? -1) >= p.end - 1) {
+    }
+    // Every pending partition, also those that returned nothing: a fetch may only have moved
+    // the position past a transaction marker.
+    for (const [k, p] of [...this.#pending]) {
+      const position = reader.position(p.topic, p.partition);
+      if (position === undefined) continue;
+      p.next = Math.max(p.next, position);
+      const stable = reader.endOffset(p.topic, p.partition);
+      if (p.next >= p.end || (stable !== undefined && p.next >= stable)) {
         const task = await this.#partitionDone(k, p);
         if (task !== undefined) done.push(task);
       }

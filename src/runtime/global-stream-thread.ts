@@ -92,10 +92,16 @@ export class GlobalStreamThread {
         if (p === undefined) continue;
         // Records past the end found at start are applied too, but are not part of the restoration.
         const inRange = batch.filter((r) => r.offset < p.end);
-        const last = (batch[batch.length - 1] as ConsumedRecord).offset;
         p.restored += inRange.length;
         if (inRange.length > 0) listener?.onBatchRestored(p.tp, p.store, (inRange[inRange.length - 1] as ConsumedRecord).offset, inRange.length);
-        if (last >= p.end - 1) {
+      }
+      // By the reader's position, not the last record: under exactly-once a partition may end
+      // in a transaction marker, which is never delivered. The last stable offset the fetch saw
+      // ends it too (records above it belong to open transactions).
+      for (const [key, p] of [...pending]) {
+        const position = reader.position(p.tp.topic, p.tp.partition);
+        const stable = reader.endOffset(p.tp.topic, p.tp.partition);
+        if (position !== undefined && (position >= p.end || (stable !== undefined && position >= stable))) {
           pending.delete(key);
           listener?.onRestoreEnd(p.tp, p.store, p.restored);
         }

@@ -666,6 +666,48 @@ export function kafkaPortSuite(name: string, factory: () => Promise<KafkaClient>
 
           await expect(reader.assign([{ topic: t, partition: 5, offset: 0 }])).rejects.toThrow(t);
         }, CASE_TIMEOUT_MS);
+
+        if (supports('transactions')) {
+          it('reports a position past the commit marker that ends a partition, and the last stable offset (read_committed)', async () => {
+            const { client, admin } = await setUp();
+            const [topic] = await topics(admin, { label: 'reader-lso', partitions: 1 });
+            const t = topic!;
+            const transactional = await producer(client, { transactionalId: unique('lso') });
+            const aborted = await transactional.beginTransaction();
+            await aborted.send([{ topic: t, key: null, value: b('aborted') }]);
+            await aborted.abort();
+            const committed = await transactional.beginTransaction();
+            await committed.send([{ topic: t, key: null, value: b('c1') }, { topic: t, key: null, value: b('c2') }]);
+            await committed.commit();
+            // aborted (0), ABORT marker (1), c1 (2), c2 (3), COMMIT marker (4): the log ends at 5.
+            const latest = (await admin.listOffsets(t))[0]!.latest;
+            expect(latest).toBe(5);
+
+            const reader = client.reader({ readCommitted: true });
+            scope.defer(() => reader.close());
+            await reader.assign([{ topic: t, partition: 0, offset: 0 }]);
+            expect(reader.position(t, 0)).toBe(0);
+            expect(reader.endOffset(t, 0)).toBeUndefined();
+            expect(reader.position(t, 1)).toBeUndefined();
+            const read: string[] = [];
+            await waitFor('the reader to reach the end of the partition', async () => {
+              read.push(...(await reader.poll(200)).map((r) => r.value!.toString()));
+              return reader.position(t, 0) === latest;
+            });
+            expect(read).toEqual(['c1', 'c2']);
+            expect(reader.endOffset(t, 0)).toBe(latest);
+
+            // An open transaction holds the last stable offset at its first record.
+            const open = await transactional.beginTransaction();
+            await open.send([{ topic: t, key: null, value: b('open') }]);
+            await waitFor('a fetch to report the open transaction', async () => {
+              expect(await reader.poll(200)).toEqual([]);
+              return reader.endOffset(t, 0) === latest;
+            });
+            expect(reader.position(t, 0)).toBe(latest);
+            await open.abort();
+          }, CASE_TIMEOUT_MS);
+        }
       });
     } else {
       it('partitionReader: unsupported, so assign fails with UNSUPPORTED', async () => {

@@ -8,6 +8,8 @@ import { WakeSignal } from './wake-signal.js';
 interface Position {
   readonly tp: TopicPartition;
   offset: number;
+  /** The fetch limit (LSO or log end) seen by the latest fetch. */
+  end: number | undefined;
 }
 
 /**
@@ -42,7 +44,7 @@ export class EmbeddedPartitionReader implements PartitionReader {
         throw new EmbeddedKafkaError('INVALID_REQUEST', `Start offset for ${topic}-${partition} must be a non-negative integer, but got: ${String(offset)}`);
       }
     }
-    this.#positions = partitions.map(({ topic, partition, offset }) => ({ tp: { topic, partition }, offset }));
+    this.#positions = partitions.map(({ topic, partition, offset }) => ({ tp: { topic, partition }, offset, end: undefined }));
     this.#turn = 0;
     this.#stopWatching?.();
     this.#stopWatching = this.#cluster.watch([...new Set(partitions.map((p) => p.topic))], () => this.#wake.notify());
@@ -62,12 +64,24 @@ export class EmbeddedPartitionReader implements PartitionReader {
     }
   }
 
+  position(topic: string, partition: number): number | undefined {
+    return this.#find(topic, partition)?.offset;
+  }
+
+  endOffset(topic: string, partition: number): number | undefined {
+    return this.#find(topic, partition)?.end;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#stopWatching?.();
     this.#stopWatching = undefined;
     this.#positions = [];
     this.#wake.notify();
+  }
+
+  #find(topic: string, partition: number): Position | undefined {
+    return this.#positions.find((p) => p.tp.topic === topic && p.tp.partition === partition);
   }
 
   #ensureOpen(): void {
@@ -93,6 +107,7 @@ export class EmbeddedPartitionReader implements PartitionReader {
         maxRecords: MAX_RECORDS_PER_BATCH,
       });
       position.offset = nextOffset;
+      position.end = log.fetchLimit(this.#isolation);
       for (const record of records) out.push(record);
     }
     if (count > 0) this.#turn = (this.#turn + 1) % count;

@@ -15,7 +15,7 @@ import type { ConsumedRecord, PartitionReader, PartitionReaderOptions, TopicPart
 import { bareCluster } from './bare-cluster.js';
 import { committedRecords, nextFetchOffset } from './committed-records.js';
 import { illegalState, KafkajsAdapterError, rootCause, toAdapterError } from './kafkajs-error.js';
-import type { Cluster, FetchResponse } from './kafkajs-module.js';
+import type { Cluster, FetchPartitionResponse, FetchResponse } from './kafkajs-module.js';
 import { IsolationLevel } from './kafkajs-module.js';
 import { toConsumedRecord } from './record-mapping.js';
 import { partitionKey, partitionsByTopic, quoted } from './topic-partitions.js';
@@ -30,6 +30,8 @@ interface Position {
   readonly topic: string;
   readonly partition: number;
   offset: number;
+  /** The LSO (read_committed) or high watermark the latest fetch reported. */
+  end: number | undefined;
 }
 
 export class KafkajsPartitionReader implements PartitionReader {
@@ -71,7 +73,7 @@ export class KafkajsPartitionReader implements PartitionReader {
         );
       }
     }
-    this.#positions = new Map(partitions.map((p) => [partitionKey(p.topic, p.partition), { topic: p.topic, partition: p.partition, offset: p.offset }]));
+    this.#positions = new Map(partitions.map((p) => [partitionKey(p.topic, p.partition), { topic: p.topic, partition: p.partition, offset: p.offset, end: undefined }]));
   }
 
   async poll(maxWaitMs: number): Promise<ConsumedRecord[]> {
@@ -100,6 +102,14 @@ export class KafkajsPartitionReader implements PartitionReader {
     } catch (e) {
       return this.#recover(e);
     }
+  }
+
+  position(topic: string, partition: number): number | undefined {
+    return this.#positions.get(partitionKey(topic, partition))?.offset;
+  }
+
+  endOffset(topic: string, partition: number): number | undefined {
+    return this.#positions.get(partitionKey(topic, partition))?.end;
   }
 
   async close(): Promise<void> {
@@ -143,10 +153,19 @@ export class KafkajsPartitionReader implements PartitionReader {
           // A compressed batch may start before the requested offset: drop what precedes it.
           for (const raw of kept) if (Number(raw.offset) >= from) delivered.push(toConsumedRecord(topicName, data.partition, raw));
           position.offset = nextFetchOffset(data.messages, from);
+          position.end = this.#endOf(data);
         }
       }
     }
     return delivered;
+  }
+
+  /** The LSO under read_committed (the broker sends -1 when it has none to report), else the high watermark. */
+  #endOf(data: FetchPartitionResponse): number | undefined {
+    const hw = Number(data.highWatermark);
+    const lso = data.lastStableOffset === undefined ? -1 : Number(data.lastStableOffset);
+    const end = this.#isolationLevel === IsolationLevel.READ_COMMITTED && lso >= 0 ? lso : hw;
+    return Number.isSafeInteger(end) && end >= 0 ? end : undefined;
   }
 
   async #recover(e: unknown): Promise<ConsumedRecord[]> {
