@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfigInput } from '../config.js';
-import { ConfigException, IllegalStateException, StreamsException } from '../errors.js';
+import { IllegalStateException, StreamsException } from '../errors.js';
 import { createKafkaClient } from '../kafka/index.js';
 import type { AssignmentContext, KafkaAdmin, KafkaClient } from '../kafka/port.js';
 import type { Topology } from '../topology/topology.js';
@@ -37,7 +37,8 @@ import type { Serde } from '../serde/serde.js';
  * `start()` checks the source topics, creates internal topics, joins the group and resolves once
  * every thread has its tasks (RUNNING). Rebalances move tasks between instances; offsets are
  * committed every `commit.interval.ms`, on revocation and on close, always after the outputs of
- * the committed records were acknowledged (at-least-once).
+ * the committed records were acknowledged (at-least-once), or, under `exactly_once_v2`, in one
+ * transaction with them (one transactional producer per task, see `EosTaskProducers`).
  *
  * @example
  * const streams = new KafkaStreams(builder.build(), { 'application.id': 'app', 'bootstrap.servers': 'localhost:9092' });
@@ -84,13 +85,6 @@ export class KafkaStreams implements AsyncDisposable {
   constructor(topology: Topology, config: StreamsConfigInput) {
     this.#topology = topology;
     this.#config = resolveConfig(config);
-    if (this.#config.processingGuarantee === 'exactly_once_v2') {
-      // Transactions are not wired into the commit path yet: refusing is honest, silently
-      // running at-least-once under an exactly-once config would not be.
-      throw new ConfigException(
-        `processing.guarantee '${String(config['processing.guarantee'])}' is not available yet in this version of kstreams; use 'at_least_once'`,
-      );
-    }
     this.#log = logger.child({ app: this.#config.applicationId, client: this.#config.clientId });
   }
 

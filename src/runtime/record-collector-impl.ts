@@ -15,6 +15,9 @@ export interface RecordCollectorOptions {
   readonly onAcknowledged?: (count: number) => void;
 }
 
+/** What a stream thread and its task manager drive: one collector, or (exactly-once) one per task. */
+export type OutputQueue = Pick<RecordCollectorImpl, 'maybeSend' | 'hasRoom' | 'waitForRoom' | 'checkError' | 'flush' | 'abandon'>;
+
 /**
  * The stream thread's output path: sinks queue records with `send()`, the collector hands them to
  * the (idempotent) producer in batches, one send in flight at a time, so records keep their order
@@ -29,7 +32,7 @@ export interface RecordCollectorOptions {
  * throws, so a broker error cannot be mistaken for a processing error of the current record.
  */
 export class RecordCollectorImpl implements RecordCollector {
-  readonly #producer: KafkaProducer;
+  readonly #producer: Pick<KafkaProducer, 'send'>;
   readonly #maxBatch: number;
   readonly #minBatch: number;
   readonly #lingerMs: number;
@@ -44,7 +47,7 @@ export class RecordCollectorImpl implements RecordCollector {
   /** topic → partition → offset of the last acknowledged record (changelog checkpoints read it). */
   readonly #acknowledged = new Map<string, Map<number, number>>();
 
-  constructor(producer: KafkaProducer, options: RecordCollectorOptions = {}) {
+  constructor(producer: Pick<KafkaProducer, 'send'>, options: RecordCollectorOptions = {}) {
     this.#producer = producer;
     this.#maxBatch = options.maxBatchRecords ?? 10_000;
     this.#minBatch = Math.min(this.#maxBatch, options.minBatchRecords ?? 1_000);

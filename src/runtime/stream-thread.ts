@@ -18,7 +18,8 @@ import type { StateRestoreListener } from './state-restore-listener.js';
 import { IdleSignal, yieldToEventLoop } from './idle-signal.js';
 import { Mutex } from './mutex.js';
 import { subtopologyBySourceTopic, tasksOfPartitions } from './partition-grouper.js';
-import { RecordCollectorImpl } from './record-collector-impl.js';
+import { EosTaskProducers } from './eos-task-producers.js';
+import { RecordCollectorImpl, type OutputQueue } from './record-collector-impl.js';
 import { StreamsPartitionAssignor } from './streams-partition-assignor.js';
 import type { StreamsMetrics, ThreadMetrics } from './streams-metrics.js';
 import type { StreamTask, TaskEnvironment, TaskId } from './task.js';
@@ -99,7 +100,8 @@ export class StreamThread {
   #state: StreamThreadState = 'CREATED';
   #consumer: GroupConsumer | undefined;
   #producer: KafkaProducer | undefined;
-  #collector: RecordCollectorImpl | undefined;
+  #collector: OutputQueue | undefined;
+  #eos: EosTaskProducers | undefined;
   #restorer: ChangelogRestorer | undefined;
   #tasks: TaskManager | undefined;
   #stopping = false;
@@ -148,9 +150,15 @@ export class StreamThread {
 
   async #startAsync(): Promise<void> {
     const { client, config, metadata } = this.#o;
-    const producer = client.producer({ idempotent: true });
+    const exactlyOnce = config.processingGuarantee === 'exactly_once_v2';
+    // At-least-once: one idempotent producer per thread. Exactly-once: one transactional producer
+    // per task (see EosTaskProducers), opened when the task is assigned.
+    const producer = exactlyOnce ? undefined : client.producer({ idempotent: true });
     this.#producer = producer;
-    const collector = new RecordCollectorImpl(producer, { onAcknowledged: (n) => this.#metrics.recordSent(n) });
+    const eos = exactlyOnce ? new EosTaskProducers({ client, applicationId: config.applicationId, metrics: this.#metrics, log: this.#log }) : undefined;
+    this.#eos = eos;
+    const threadCollector = producer === undefined ? undefined : new RecordCollectorImpl(producer, { onAcknowledged: (n) => this.#metrics.recordSent(n) });
+    const collector: OutputQueue = eos ?? (threadCollector as RecordCollectorImpl);
     this.#collector = collector;
     const assignor = new StreamsPartitionAssignor({
       processId: this.#o.processId,
@@ -172,7 +180,7 @@ export class StreamThread {
     this.#consumer = consumer;
     const env: TaskEnvironment = {
       config,
-      collector,
+      collector: threadCollector ?? { send: () => { throw new StreamsException('exactly-once tasks send through their own producer', 'ILLEGAL_STATE'); } },
       // Kafka's ThreadCache: the tasks of a thread share one budget, the config's split over threads.
       recordCache: new RecordCache(Math.floor(config.cacheMaxBytes / config.numStreamThreads)),
       clock: Date.now,
@@ -188,16 +196,17 @@ export class StreamThread {
     });
     this.#restorer = restorer;
     this.#tasks = new TaskManager({
-      createTask: (id, partitions) => this.#o.createTask(id, partitions, env),
+      createTask: (id, partitions) => this.#o.createTask(id, partitions, eos === undefined ? env : { ...env, collector: eos.collectorFor(id) }),
       consumer,
       collector,
+      ...(eos === undefined ? {} : { eos: { producers: eos, groupId: config.applicationId } }),
       restorer,
       metrics: this.#metrics,
       log: this.#log,
       maxBufferedPerPartition: config.bufferedRecordsPerPartition,
     });
 
-    await producer.connect();
+    await producer?.connect();
     await consumer.connect();
     await consumer.subscribe([...new Set(metadata.subtopologies.flatMap((s) => s.sourceTopics))]);
     if (this.#stopping) return;
@@ -366,8 +375,25 @@ export class StreamThread {
     }
   }
 
-  /** One pass: process in task turns until idle or out of budget, punctuate, maybe commit. */
+  /**
+   * One pass (see `#process`). A task migrated under us (exactly-once: its producer was fenced
+   * while sending) costs the thread its tasks, closed as lost, not its life: the group's next
+   * rebalance brings the tasks that are still ours.
+   */
   async #iteration(): Promise<number> {
+    try {
+      return await this.#process();
+    } catch (e) {
+      if (!(e instanceof TaskMigratedException) || this.#tasks === undefined) throw e;
+      this.#log.warn({ err: e.message }, 'a task migrated while processing; closing tasks as lost');
+      await this.#tasks.closeAll(false);
+      this.#lastCommitMs = Date.now();
+      return 0;
+    }
+  }
+
+  /** One pass: process in task turns until idle or out of budget, punctuate, maybe commit. */
+  async #process(): Promise<number> {
     const tasks = this.#tasks;
     const collector = this.#collector;
     if (tasks === undefined || collector === undefined || (this.#state !== 'RUNNING' && this.#state !== 'PARTITIONS_ASSIGNED')) {
@@ -464,6 +490,7 @@ export class StreamThread {
     try {
       await this.#collector?.abandon();
       await this.#producer?.disconnect();
+      await this.#eos?.close(undefined, false);
     } catch (e) {
       this.#log.warn({ err: e }, 'error closing the producer');
     }

@@ -19,6 +19,11 @@ interface ThreadCounters {
   recordsSent: number;
   tasksCreated: number;
   tasksClosed: number;
+  transactionsCommitted: number;
+  transactionsAborted: number;
+  transactionCommitRounds: number;
+  transactionCommitLatencyTotalMs: number;
+  transactionCommitLatencyMaxMs: number;
 }
 
 /** Per-thread view: what the stream thread counts about itself. */
@@ -29,6 +34,11 @@ export interface ThreadMetrics {
   recordSent(n: number): void;
   recordTaskCreated(n: number): void;
   recordTaskClosed(n: number): void;
+  /**
+   * Exactly-once: `n` task transactions committed (in one commit round that took `latencyMs`,
+   * the transactions committing in parallel) or aborted.
+   */
+  recordTransactions(outcome: 'committed' | 'aborted', n: number, latencyMs?: number): void;
 }
 
 /**
@@ -63,7 +73,9 @@ export class StreamsMetrics {
   thread(threadId: string): ThreadMetrics {
     let c = this.#threads.get(threadId);
     if (c === undefined) {
-      c = { process: 0, commits: 0, commitLatencyTotalMs: 0, commitLatencyMaxMs: 0, punctuations: 0, recordsSent: 0, tasksCreated: 0, tasksClosed: 0 };
+      c = { process: 0, commits: 0, commitLatencyTotalMs: 0, commitLatencyMaxMs: 0, punctuations: 0, recordsSent: 0, tasksCreated: 0, tasksClosed: 0,
+        transactionsCommitted: 0, transactionsAborted: 0, transactionCommitRounds: 0, transactionCommitLatencyTotalMs: 0, transactionCommitLatencyMaxMs: 0,
+      };
       this.#threads.set(threadId, c);
     }
     const counters = c;
@@ -78,6 +90,17 @@ export class StreamsMetrics {
       recordSent: (n) => { counters.recordsSent += n; },
       recordTaskCreated: (n) => { counters.tasksCreated += n; },
       recordTaskClosed: (n) => { counters.tasksClosed += n; },
+      recordTransactions: (outcome, n, latencyMs) => {
+        if (outcome === 'aborted') {
+          counters.transactionsAborted += n;
+          return;
+        }
+        counters.transactionsCommitted += n;
+        if (latencyMs === undefined) return;
+        counters.transactionCommitRounds++;
+        counters.transactionCommitLatencyTotalMs += latencyMs;
+        counters.transactionCommitLatencyMaxMs = Math.max(counters.transactionCommitLatencyMaxMs, latencyMs);
+      },
     };
   }
 
@@ -95,6 +118,11 @@ export class StreamsMetrics {
       add('records-sent-total', c.recordsSent);
       add('task-created-total', c.tasksCreated);
       add('task-closed-total', c.tasksClosed);
+      // Exactly-once only (0 under at-least-once): task transactions and how long a commit round of them took.
+      add('transactions-committed-total', c.transactionsCommitted);
+      add('transactions-aborted-total', c.transactionsAborted);
+      add('transaction-commit-latency-avg', c.transactionCommitRounds === 0 ? 0 : c.transactionCommitLatencyTotalMs / c.transactionCommitRounds);
+      add('transaction-commit-latency-max', c.transactionCommitLatencyMaxMs);
     }
     for (const [threadId, byTask] of this.#tasks) {
       for (const [taskId, counters] of byTask) {

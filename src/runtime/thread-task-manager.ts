@@ -3,7 +3,8 @@ import { TaskMigratedException } from '../errors.js';
 import type { ConsumedRecord, GroupConsumer, TopicPartition, TopicPartitionOffset } from '../kafka/port.js';
 import type { ChangelogRestorer } from './changelog-restorer.js';
 import { isRebalanceError } from './kafka-errors.js';
-import type { RecordCollectorImpl } from './record-collector-impl.js';
+import type { EosTaskProducers } from './eos-task-producers.js';
+import type { OutputQueue } from './record-collector-impl.js';
 import type { ThreadMetrics } from './streams-metrics.js';
 import type { StreamTask, TaskId } from './task.js';
 
@@ -13,7 +14,13 @@ export type TaskFactory = (id: TaskId, partitions: readonly TopicPartition[]) =>
 export interface TaskManagerOptions {
   readonly createTask: TaskFactory;
   readonly consumer: Pick<GroupConsumer, 'pause' | 'resume' | 'commitOffsets'>;
-  readonly collector: RecordCollectorImpl;
+  readonly collector: OutputQueue;
+  /**
+   * Exactly-once: the tasks' transactional producers (opened on assignment, before the tasks
+   * initialise, which fences their previous owners) and the group whose offsets the
+   * transactions carry. The consumer then commits nothing itself.
+   */
+  readonly eos?: { readonly producers: EosTaskProducers; readonly groupId: string };
   readonly restorer: ChangelogRestorer;
   readonly metrics: ThreadMetrics;
   readonly log: Logger;
@@ -85,6 +92,7 @@ export class TaskManager {
     }
     const created: StreamTask[] = [];
     try {
+      await this.#o.eos?.producers.open([...assigned.keys()]);
       for (const [id, partitions] of assigned) {
         const task = this.#o.createTask(id, partitions);
         created.push(task);
@@ -94,6 +102,7 @@ export class TaskManager {
       }
     } catch (e) {
       for (const task of created) if (!this.#tasks.has(task.id)) await task.close(false).catch(() => undefined);
+      await this.#o.eos?.producers.close([...assigned.keys()].filter((id) => !this.#tasks.has(id)), false);
       throw e;
     }
     const restoring = created.filter((t) => t.restoring);
@@ -183,6 +192,9 @@ export class TaskManager {
    * At-least-once commit: every task hands its pending output to the collector and names its
    * progress, the collector's records are acknowledged by the broker, and only then the offsets
    * are committed. Throws `TaskMigratedException` when the group refused the commit (rebalanced).
+   * Exactly-once: each task's output and offsets commit in one transaction of its own producer;
+   * `TaskMigratedException` when a producer was fenced, StreamsException when a transaction failed
+   * (the caller closes the tasks dirty, which aborts the open transactions).
    * Returns the number of partitions committed.
    */
   async commit(): Promise<number> {
@@ -191,9 +203,21 @@ export class TaskManager {
     // Restoring tasks have processed nothing yet: nothing of theirs to commit.
     const tasks = [...this.#running];
     const offsets: TopicPartitionOffset[] = [];
-    for (const task of tasks) offsets.push(...(await task.prepareCommit()));
-    await this.#o.collector.flush();
-    if (offsets.length > 0) {
+    const eos = this.#o.eos;
+    if (eos !== undefined) {
+      // Exactly-once: each task's output, changelog writes and offsets in one transaction of its producer.
+      const entries = [];
+      for (const task of tasks) {
+        const taskOffsets = await task.prepareCommit();
+        offsets.push(...taskOffsets);
+        entries.push({ id: task.id, offsets: taskOffsets });
+      }
+      await eos.producers.commit(eos.groupId, entries);
+    } else {
+      for (const task of tasks) offsets.push(...(await task.prepareCommit()));
+      await this.#o.collector.flush();
+    }
+    if (offsets.length > 0 && eos === undefined) {
       try {
         await this.#o.consumer.commitOffsets(offsets);
       } catch (e) {
@@ -241,6 +265,8 @@ export class TaskManager {
         this.#o.log.error({ task: task.id, err: e }, 'error closing task');
       }
     }
+    // After the tasks: a clean close may still flush into the collectors. Dirty: open transactions abort.
+    await this.#o.eos?.producers.close(undefined, clean);
     if (tasks.length > 0) this.#o.metrics.recordTaskClosed(tasks.length);
     if (firstError !== undefined && clean) throw firstError;
   }

@@ -3,16 +3,18 @@ import { ConfigException } from '../../src/errors.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { filterTopology, streamsConfig } from './runtime-helpers.js';
 
-// Exactly-once is not wired into the commit path yet (issue 6). Until it is, asking for it must
-// fail loudly instead of running at-least-once under an exactly-once config.
+// What each guarantee does is tested in kafka-streams-eos.test.ts (embedded) and
+// test/integration/eos-runtime.test.ts (real broker); here only which values are accepted.
 describe('processing.guarantee', () => {
-  it.each(['exactly_once_v2', 'exactly_once'] as const)('%s is refused with a clear ConfigException', (guarantee) => {
-    const make = (): KafkaStreams => new KafkaStreams(filterTopology('in', 'out'), streamsConfig('embedded://guarantee', 'app', { 'processing.guarantee': guarantee }));
-    expect(make).toThrow(ConfigException);
-    expect(make).toThrow(/not available yet.*at_least_once/);
+  it.each(['exactly_once_v2', 'exactly_once', 'at_least_once'] as const)('%s is accepted', (guarantee) => {
+    expect(() => new KafkaStreams(filterTopology('in', 'out'), streamsConfig('embedded://guarantee', 'app', { 'processing.guarantee': guarantee }))).not.toThrow();
   });
 
-  it('at_least_once (the default) is accepted', () => {
+  it('at_least_once is the default', () => {
     expect(() => new KafkaStreams(filterTopology('in', 'out'), streamsConfig('embedded://guarantee', 'app', {}))).not.toThrow();
+  });
+
+  it('an unknown guarantee is refused with a ConfigException', () => {
+    expect(() => new KafkaStreams(filterTopology('in', 'out'), streamsConfig('embedded://guarantee', 'app', { 'processing.guarantee': 'exactly_twice' as 'at_least_once' }))).toThrow(ConfigException);
   });
 });

@@ -130,3 +130,26 @@ export function compareOutput(expected: readonly string[], actual: readonly stri
     unexpected: [...seen.keys()].filter((v) => !want.has(v)),
   };
 }
+
+/**
+ * Every record of `topic` up to its current end as a reader with the given isolation sees it:
+ * read_committed skips aborted transactions and markers, so the end is reached by the reader's
+ * position, not by a last record.
+ */
+export async function readAllWith(client: KafkaClient, admin: KafkaAdmin, topic: string, readCommitted: boolean): Promise<ConsumedRecord[]> {
+  const offsets = await admin.listOffsets(topic);
+  const out: ConsumedRecord[] = [];
+  const reader = client.reader({ readCommitted });
+  try {
+    await reader.assign(offsets.map((o) => ({ topic, partition: o.partition, offset: o.earliest })));
+    const deadline = Date.now() + 60_000;
+    const behind = (): number[] => offsets.filter((o) => (reader.position(topic, o.partition) ?? 0) < o.latest).map((o) => o.partition);
+    while (behind().length > 0) {
+      if (Date.now() > deadline) throw new Error(`Timed out reading ${topic}; partitions ${behind().join(', ')} not read to their end (an open transaction?)`);
+      out.push(...(await reader.poll(200)));
+    }
+  } finally {
+    await reader.close();
+  }
+  return out;
+}
