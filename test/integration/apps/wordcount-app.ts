@@ -4,7 +4,7 @@
  * by word (through the repartition topic `<APP_ID>-words-repartition`) and counted into the store `counts`, whose updates go to
  * OUTPUT_TOPIC. Config from the environment:
  *   KAFKA_BOOTSTRAP_SERVERS, APP_ID, INPUT_TOPIC, OUTPUT_TOPIC, APP_SERVER (host:port), STATE_DIR,
- *   SESSION_TIMEOUT_MS, COMMIT_INTERVAL_MS.
+ *   SESSION_TIMEOUT_MS, COMMIT_INTERVAL_MS, PROCESSING_GUARANTEE (default at_least_once).
  * Reports on stdout, one JSON object per line with an `event` field (pino's own lines have none):
  *   { event: 'state', state }, { event: 'progress', input, counted } every 100 ms (records seen
  *   before and after the repartition topic), { event: 'counts', counts } on SIGUSR2 (every entry
@@ -55,6 +55,7 @@ const streams = new KafkaStreams(builder.build(), {
   'session.timeout.ms': Number(env('SESSION_TIMEOUT_MS', '10000')),
   'heartbeat.interval.ms': 1_000,
   'commit.interval.ms': Number(env('COMMIT_INTERVAL_MS', '1000')),
+  'processing.guarantee': env('PROCESSING_GUARANTEE', 'at_least_once') as 'at_least_once' | 'exactly_once_v2',
 });
 streams.setStateListener((state) => report({ event: 'state', state }));
 
