@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MetricValue } from '../src/runtime/streams-metrics.js';
 import { queryErrorCode } from './errors.js';
 
 /** The query server's Prometheus metrics, in a registry of its own (several servers may share a process). */
@@ -15,6 +16,32 @@ export class QueryMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Exports the application's exactly-once transaction metrics (`KafkaStreams.metrics()`,
+   * read at each scrape) per stream thread: transactions committed and aborted, and the commit
+   * latency of a round of task transactions (ms). All 0 under at-least-once.
+   */
+  exposeStreamsMetrics(read: () => readonly MetricValue[]): void {
+    const gauges: readonly [string, string, string][] = [
+      ['kstreams_transactions_committed_total', 'transactions-committed-total', 'Task transactions committed (exactly_once_v2)'],
+      ['kstreams_transactions_aborted_total', 'transactions-aborted-total', 'Task transactions aborted (exactly_once_v2)'],
+      ['kstreams_transaction_commit_latency_avg_ms', 'transaction-commit-latency-avg', 'Average latency of a commit round of task transactions, ms'],
+      ['kstreams_transaction_commit_latency_max_ms', 'transaction-commit-latency-max', 'Longest commit round of task transactions, ms'],
+    ];
+    for (const [name, metric, help] of gauges) {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['thread'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const m of read()) if (m.group === 'stream-thread-metrics' && m.name === metric) this.set({ thread: m.tags['thread-id'] ?? '' }, m.value);
+        },
+      });
+    }
   }
 
   /** Counts requests, latency and errors by code. */

@@ -9,6 +9,7 @@ import { graphqlEndpoint } from './graphql-endpoint.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { KafkaStreams } from '../src/runtime/kafka-streams.js';
+import type { MetricValue } from '../src/runtime/streams-metrics.js';
 import type { QueryHost } from '../src/query/query-host.js';
 import { QueryRouter, type QueryLimits } from '../src/query/query-router.js';
 import { QueryContext } from './context.js';
@@ -67,6 +68,8 @@ function asQueryHost(source: QueryHost | KafkaStreams): QueryHost {
 export async function startQueryServer(source: QueryHost | KafkaStreams, options: QueryServerOptions): Promise<QueryServer> {
   const host = asQueryHost(source);
   const metrics = new QueryMetrics();
+  const streamsMetrics = (source as { metrics?: unknown }).metrics;
+  if (typeof streamsMetrics === 'function') metrics.exposeStreamsMetrics(() => (streamsMetrics as () => MetricValue[]).call(source));
   const forwarder = new HttpForwarder({
     authToken: options.authToken,
     timeoutMs: options.forwardTimeoutMs,
