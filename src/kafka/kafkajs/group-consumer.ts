@@ -45,6 +45,7 @@ import type {
   TopicPartitionOffset,
 } from '../port.js';
 import { decodeAssignment, kafkajsAssigner } from './assignor-bridge.js';
+import { installAbortedTransactionsFix } from './aborted-transactions-fix.js';
 import { installCoordinatorHooks } from './coordinator-hooks.js';
 import { illegalState, rootCause, toAdapterError } from './kafkajs-error.js';
 import type { Cluster, CoordinatorBroker, JoinGroupRequest, JoinGroupResponse, RawRecord, SyncGroupRequest, SyncGroupResponse } from './kafkajs-module.js';
@@ -120,6 +121,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     }
     this.#cluster = cluster;
     this.#assigner = assigner;
+    if (options.readCommitted !== false) installAbortedTransactionsFix(cluster);
     installCoordinatorHooks(cluster, options.groupId, {
       beforeJoin: (request) => this.#beforeJoin(request),
       afterJoin: (response) => {
