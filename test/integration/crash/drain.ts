@@ -29,7 +29,7 @@ async function endsByPartition(admin: Admin, topic: string): Promise<Map<number,
 const total = (m: Map<number, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
 
 /** Offset of the last committed (read_committed) record of a partition at or after `low`, or -1. */
-async function lastCommittedRecordOffset(bootstrapServers: string, topic: string, partition: number, low: number, high: number): Promise<number> {
+export async function lastCommittedRecordOffset(bootstrapServers: string, topic: string, partition: number, low: number, high: number): Promise<number> {
   const reader = createKafkaClient({ bootstrapServers, clientId: 'crash-test-drain', logLevel: 'nothing' }).reader({ readCommitted: true });
   try {
     for (let back = 64; ; back *= 8) {

@@ -122,6 +122,18 @@ export class Fleet {
     slot.process = this.#spawn(slot.name, slot.stateDir, slot.port);
   }
 
+  /** SIGSTOP instance `index`: it stops dead (no heartbeat, no processing) but keeps its state, connections and open transactions. */
+  pause(index: number): void {
+    const pid = this.process(index).pid;
+    if (pid !== undefined) process.kill(pid, 'SIGSTOP');
+  }
+
+  /** SIGCONT instance `index`: it carries on where it stopped, unaware of what the group did meanwhile. */
+  resume(index: number): void {
+    const pid = this.process(index).pid;
+    if (pid !== undefined && this.process(index).alive) process.kill(pid, 'SIGCONT');
+  }
+
   /** Resolves when every current process has reported RUNNING since `since` (and is RUNNING still). */
   async waitAllRunning(since: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -162,6 +174,8 @@ export class Fleet {
 
   /** SIGTERM every live process by PID (SIGKILL after the grace), then remove the state dirs. */
   async stopAll(graceMs = 20_000): Promise<void> {
+    // A paused (SIGSTOPped) process would only act on SIGTERM once continued.
+    for (let i = 0; i < this.#slots.length; i++) this.resume(i);
     await Promise.all(this.#slots.map((s) => s.process.stop(graceMs).catch(() => s.process.kill())));
     await Promise.all(this.#slots.map((s) => rm(s.stateDir, { recursive: true, force: true })));
   }

@@ -12,7 +12,7 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { drainStatus } from './drain.js';
 import { Fleet } from './fleet.js';
-import { keyOf, recentInputModel, timestampOf, truth, valueOf, type InputModel } from './input-model.js';
+import { keyOf, recentInputModel, timestampOf, truth, valueOf, type InputModel, type Truth } from './input-model.js';
 import { readKeyValueStore, readWindowStore, withRetries } from './store-query.js';
 import { checkAggregate, checkMapped, checkStore, readCommitted, type AggregateCheck, type MappedCheck } from './verify.js';
 
@@ -74,7 +74,7 @@ function random(seed: number): () => number {
 }
 
 /** Produces the model's records in chunks of 2,000, spread over about `spreadMs` so kills find work in flight. */
-async function produceInput(kafka: Kafka, topic: string, model: InputModel, spreadMs: number): Promise<void> {
+export async function produceInput(kafka: Kafka, topic: string, model: InputModel, spreadMs: number): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
@@ -95,9 +95,57 @@ async function produceInput(kafka: Kafka, topic: string, model: InputModel, spre
   }
 }
 
-async function deleteRunTopics(admin: Admin, prefix: string): Promise<void> {
+export async function deleteRunTopics(admin: Admin, prefix: string): Promise<void> {
   const mine = (await admin.listTopics().catch(() => [] as string[])).filter((t) => t.startsWith(prefix));
   if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+}
+
+/** Waits until the group committed every input and repartitioned record (see drain.ts); fails early when an instance died. */
+export async function waitDrained(admin: Admin, bootstrapServers: string, appId: string, input: string, fleet: Fleet, timeoutMs: number, log: (line: string) => void): Promise<void> {
+  const repartition = `${appId}-by-group-repartition`;
+  const deadline = Date.now() + timeoutMs;
+  let lastLog = Date.now();
+  for (;;) {
+    const crashed = fleet.crashed();
+    if (crashed !== undefined) throw new Error(crashed);
+    const status = await drainStatus(admin, bootstrapServers, appId, input, repartition);
+    if (status.done) return;
+    if (Date.now() > deadline) throw new Error(`not drained in time: ${JSON.stringify(status)}\n${fleet.describe()}`);
+    if (Date.now() - lastLog > 15_000) {
+      log(`[crash-test]   committed input ${status.inputCommitted}/${status.inputEnd}, repartition ${status.repartitionCommitted}/${status.repartitionEnd}\n${fleet.describe(0)}`);
+      lastLog = Date.now();
+    }
+    await sleep(1_000);
+  }
+}
+
+export interface RunChecks {
+  readonly mapped: MappedCheck;
+  readonly sumsOutput: AggregateCheck;
+  readonly windowsOutput: AggregateCheck;
+  readonly sumsStore: AggregateCheck;
+  readonly windowsStore: AggregateCheck;
+  readonly duplicatesFound: number;
+  readonly missingFound: number;
+  /** Output records or store keys that no input record explains. */
+  readonly unknown: number;
+}
+
+/** Reads the outputs (read_committed) and the stores (GraphQL) of a drained run and compares them with the truth. */
+export async function verifyRun(bootstrapServers: string, topics: { mapped: string; sums: string; windows: string }, fleet: Fleet, records: number, expected: Truth): Promise<RunChecks> {
+  const [mappedRecords, sumsRecords, windowRecords] = await Promise.all([topics.mapped, topics.sums, topics.windows].map((t) => readCommitted(bootstrapServers, t)));
+  const mapped = checkMapped(mappedRecords ?? [], records);
+  const sumsOutput = checkAggregate(sumsRecords ?? [], expected.sums);
+  const windowsOutput = checkAggregate(windowRecords ?? [], expected.windowCounts);
+  await fleet.waitAllRunning(0, 120_000);
+  const sumsStore = checkStore(await withRetries(fleet.endpoints, 120_000, (e) => readKeyValueStore(e, 'sums')), expected.sums);
+  const windowsStore = checkStore(await withRetries(fleet.endpoints, 120_000, (e) => readWindowStore(e, 'window-counts')), expected.windowCounts);
+  return {
+    mapped, sumsOutput, windowsOutput, sumsStore, windowsStore,
+    duplicatesFound: mapped.duplicates + sumsOutput.intermediateAbove + windowsOutput.intermediateAbove + sumsStore.finalAbove + windowsStore.finalAbove,
+    missingFound: mapped.missing + sumsOutput.finalBelow + windowsOutput.finalBelow + sumsStore.finalBelow + windowsStore.finalBelow,
+    unknown: mapped.unknown + sumsOutput.unknown + windowsOutput.unknown + sumsStore.unknown + windowsStore.unknown,
+  };
 }
 
 export async function runCrashTest(options: CrashTestOptions): Promise<CrashTestSummary> {
@@ -109,7 +157,6 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
   const started = Date.now();
   const appId = `crash-${options.guarantee.replace(/_/g, '-')}-${started.toString(36)}-${seed.toString(36)}`;
   const topics = { input: `${appId}-input`, mapped: `${appId}-mapped`, sums: `${appId}-sums`, windows: `${appId}-windows` };
-  const repartition = `${appId}-by-group-repartition`;
   const kafka = new Kafka({ clientId: 'crash-test', brokers: options.bootstrapServers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -147,37 +194,14 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
     await producing;
     log(`[crash-test] ${kills} kills (instance@records it had processed: ${victims.join(' ')}); input ${producingDone ? 'complete' : 'pending'}; waiting for the group to commit everything`);
 
-    const drainDeadline = Date.now() + (options.drainTimeoutMs ?? 600_000);
-    let lastLog = Date.now();
-    for (;;) {
-      const crashed = fleet.crashed();
-      if (crashed !== undefined) throw new Error(crashed);
-      const status = await drainStatus(admin, options.bootstrapServers, appId, topics.input, repartition);
-      if (status.done) break;
-      if (Date.now() > drainDeadline) throw new Error(`not drained in time: ${JSON.stringify(status)}\n${fleet.describe()}`);
-      if (Date.now() - lastLog > 15_000) {
-        log(`[crash-test]   committed input ${status.inputCommitted}/${status.inputEnd}, repartition ${status.repartitionCommitted}/${status.repartitionEnd}\n${fleet.describe(0)}`);
-        lastLog = Date.now();
-      }
-      await sleep(1_000);
-    }
+    await waitDrained(admin, options.bootstrapServers, appId, topics.input, fleet, options.drainTimeoutMs ?? 600_000, log);
     log(`[crash-test] drained after ${Date.now() - started} ms; reading outputs (read_committed) and stores (GraphQL)`);
-
-    const [mappedRecords, sumsRecords, windowRecords] = await Promise.all([topics.mapped, topics.sums, topics.windows].map((t) => readCommitted(options.bootstrapServers, t)));
-    const mapped = checkMapped(mappedRecords ?? [], options.records);
-    const sumsOutput = checkAggregate(sumsRecords ?? [], expected.sums);
-    const windowsOutput = checkAggregate(windowRecords ?? [], expected.windowCounts);
-    await fleet.waitAllRunning(0, 120_000);
-    const sumsStore = checkStore(await withRetries(fleet.endpoints, 120_000, (e) => readKeyValueStore(e, 'sums')), expected.sums);
-    const windowsStore = checkStore(await withRetries(fleet.endpoints, 120_000, (e) => readWindowStore(e, 'window-counts')), expected.windowCounts);
-
-    const duplicatesFound = mapped.duplicates + sumsOutput.intermediateAbove + windowsOutput.intermediateAbove + sumsStore.finalAbove + windowsStore.finalAbove;
-    const missingFound = mapped.missing + sumsOutput.finalBelow + windowsOutput.finalBelow + sumsStore.finalBelow + windowsStore.finalBelow;
+    const checks = await verifyRun(options.bootstrapServers, topics, fleet, options.records, expected);
+    const { mapped, sumsOutput, windowsOutput, sumsStore, windowsStore, duplicatesFound, missingFound } = checks;
     const failures: string[] = [];
     if (missingFound > 0) failures.push(`${missingFound} missing (lost) records or aggregate values`);
     if (options.guarantee === 'exactly_once_v2' && duplicatesFound > 0) failures.push(`${duplicatesFound} duplicates under exactly_once_v2`);
-    const unknown = mapped.unknown + sumsOutput.unknown + windowsOutput.unknown + sumsStore.unknown + windowsStore.unknown;
-    if (unknown > 0) failures.push(`${unknown} output records or store keys the input does not explain`);
+    if (checks.unknown > 0) failures.push(`${checks.unknown} output records or store keys the input does not explain`);
     if (options.guarantee === 'exactly_once_v2' && mapped.zombie > 0) failures.push(`${mapped.zombie} records written by a zombie reached a read_committed reader`);
     return {
       guarantee: options.guarantee, seed, records: options.records, instances: size, kills, durationMs: Date.now() - started,

@@ -8,6 +8,7 @@
  * A value above the truth is a duplicate (input counted twice); below it, or absent, is a loss.
  */
 import { logLevel, Kafka } from 'kafkajs';
+import { lastCommittedRecordOffset } from './drain.js';
 import { parseValue } from './input-model.js';
 
 export interface OutputRecord {
@@ -17,27 +18,45 @@ export interface OutputRecord {
   readonly value: Buffer;
 }
 
-/** Every record of `topic` visible to a read_committed consumer, in offset order per partition. */
-export async function readCommitted(bootstrapServers: string, topic: string, idleMs = 4_000, timeoutMs = 180_000): Promise<OutputRecord[]> {
+/**
+ * Every record of `topic` visible to a read_committed consumer, in offset order per partition.
+ * Read until each partition reached its last committed record (found by drain.ts's tail read:
+ * the log end may be a transaction marker that no consumer ever sees); a consumer that stopped
+ * early would report losses, one that never gets there times out.
+ */
+export async function readCommitted(bootstrapServers: string, topic: string, timeoutMs = 240_000): Promise<OutputRecord[]> {
   const kafka = new Kafka({ clientId: 'crash-test-verify', brokers: bootstrapServers.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const targets = new Map<number, number>();
+  try {
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      const last = Number(p.high) > Number(p.low) ? await lastCommittedRecordOffset(bootstrapServers, topic, p.partition, Number(p.low), Number(p.high)) : -1;
+      if (last >= 0) targets.set(p.partition, last);
+    }
+  } finally {
+    await admin.disconnect();
+  }
   const consumer = kafka.consumer({ groupId: `crash-test-verify-${topic}-${Date.now().toString(36)}`, readUncommitted: false, maxWaitTimeInMs: 500 });
   const records: OutputRecord[] = [];
-  let lastSeen = Date.now();
+  const reached = new Map<number, number>();
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       eachBatch: async ({ batch }) => {
-        lastSeen = Date.now();
         for (const m of batch.messages) {
           records.push({ partition: batch.partition, offset: Number(m.offset), key: m.key?.toString() ?? '', value: m.value ?? Buffer.alloc(0) });
+          reached.set(batch.partition, Math.max(reached.get(batch.partition) ?? -1, Number(m.offset)));
         }
       },
     });
     const deadline = Date.now() + timeoutMs;
-    // Finished when nothing new arrived for `idleMs` (the run is drained: nothing is being written).
-    while (Date.now() - lastSeen < idleMs) {
-      if (Date.now() > deadline) throw new Error(`reading ${topic} did not settle in ${timeoutMs} ms`);
+    while ([...targets].some(([p, last]) => (reached.get(p) ?? -1) < last)) {
+      if (Date.now() > deadline) {
+        const behind = [...targets].filter(([p, last]) => (reached.get(p) ?? -1) < last).map(([p, last]) => `${p}: ${reached.get(p) ?? -1}/${last}`);
+        throw new Error(`reading ${topic} with read_committed did not reach the last committed records in ${timeoutMs} ms (partition: reached/last ${behind.join(', ')})`);
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
