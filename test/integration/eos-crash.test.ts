@@ -38,4 +38,15 @@ describeWithBroker('crash test on the real broker: SIGKILL and restart instances
     expect(summary.mapped.records).toBe(RECORDS + summary.mapped.duplicates);
     expect(summary.passed).toBe(true);
   }, 300_000);
+
+  it('exactly_once_v2: every output record exactly once, every aggregate and store value equal to the truth', async () => {
+    const summary = await runCrashTest(short('exactly_once_v2'));
+    console.log(formatSummary(summary).join('\n'));
+    expect(summary.kills).toBe(KILLS);
+    expect(summary.failures).toEqual([]);
+    expect(summary.duplicatesFound).toBe(0);
+    expect(summary.missingFound).toBe(0);
+    expect(summary.mapped.records).toBe(RECORDS);
+    expect(summary.passed).toBe(true);
+  }, 420_000);
 });
