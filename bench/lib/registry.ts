@@ -59,6 +59,17 @@ interface FilterResult {
   ioBoundRecordsPerSecByThreads?: number[];
 }
 
+interface EosPair {
+  atLeastOnceRecordsPerSec: number;
+  exactlyOnceRecordsPerSec: number;
+  ratio: number;
+}
+
+interface EosResult {
+  filter: EosPair;
+  aggregation: EosPair;
+}
+
 interface KafkaPortResult {
   rows: { partitions: number; records: number; produce: { recordsPerSecond: number }; consume: { recordsPerSecond: number } }[];
 }
@@ -159,6 +170,27 @@ export const knownBenchmarks: readonly BenchEntry[] = [
       return lines;
     },
   },
+  {
+    name: 'eos',
+    file: 'bench/eos.ts',
+    description: 'filter and count-per-key topologies under exactly_once_v2 beside at_least_once (same run, default commit intervals)',
+    needsBroker: true,
+    invocation: (scale) => ({ kind: 'run', options: { records: sized(50_000, scale, 1_000) } }),
+    budgetMs: 8 * MINUTE,
+    headline: (result) => {
+      const r = result as EosResult;
+      return (
+        [
+          ['filter', r.filter],
+          ['count per key', r.aggregation],
+        ] as const
+      ).flatMap(([name, p]): Headline[] => [
+        { label: `${name}, at_least_once`, value: p.atLeastOnceRecordsPerSec, unit: 'records/s' },
+        { label: `${name}, exactly_once_v2`, value: p.exactlyOnceRecordsPerSec, unit: 'records/s' },
+        { label: `${name}, exactly-once / at-least-once`, value: p.ratio, unit: 'ratio', goal: { atLeast: 0.6, text: '>= 0.60 (EOS costs <= 40%)' } },
+      ]);
+    },
+  },
 ];
 
 /**
@@ -170,7 +202,6 @@ export const plannedBenchmarks: readonly { readonly name: string; readonly what:
   { name: 'restore', what: 'restore of a 1,000,000-key store from its changelog (issue 4; goal >= 100,000 records/s)' },
   { name: 'record-cache', what: 'hot-key aggregation with and without the record cache (issue 4)' },
   { name: 'window-count', what: 'tumbling count and session aggregation records/s (issue 5; goal >= 50% of filter)' },
-  { name: 'exactly-once', what: 'filter and aggregation under exactly_once_v2 beside at_least_once (issue 6; goal: EOS costs <= 40%)' },
 ];
 
 /** A benchmark file found in `bench/` and how it will be run. */
