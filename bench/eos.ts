@@ -144,7 +144,11 @@ export async function run(options: { bootstrapServers?: string; records?: number
           const id = `bench-eos-${name}-${guarantee.replace(/_/g, '-')}-${round}-${tag}`;
           const output = `${id}-out`;
           await admin.createTopics([{ name: output, partitions: 3 }]);
-          const t = await timed(bootstrap, id, guarantee, records, build(input, output));
+          // One retry: on a busy broker start-up has been seen to fail creating a changelog (retriable UNKNOWN_TOPIC_OR_PARTITION).
+          const t = await timed(bootstrap, id, guarantee, records, build(input, output)).catch(async (e: unknown) => {
+            log(`  ${name} ${guarantee} round ${round + 1} failed (${String(e).slice(0, 160)}); retrying once`);
+            return timed(bootstrap, `${id}-retry`, guarantee, records, build(input, output));
+          });
           results[guarantee].push(t);
           log(`  ${name.padEnd(11)} ${guarantee.padEnd(15)} round ${round + 1}: ${t.perSec} records/s (start-up ${t.startupMs} ms)`);
         }
