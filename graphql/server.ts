@@ -19,6 +19,7 @@ import { forwardedKeyValues } from './forwarded-key-values.js';
 import { HttpForwarder } from './http-forwarder.js';
 import { defaultDocumentLimits, documentLimitRule, type DocumentLimits } from './limits.js';
 import { QueryMetrics } from './metrics.js';
+import { registerStreamsMetrics } from './streams-metrics.js';
 import { queryResolvers } from './resolvers.js';
 import { executableSchema } from './schema.js';
 import { ChangeFeed } from './change-feed.js';
@@ -70,6 +71,8 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
   const metrics = new QueryMetrics();
   const streamsMetrics = (source as { metrics?: unknown }).metrics;
   if (typeof streamsMetrics === 'function') metrics.exposeStreamsMetrics(() => (streamsMetrics as () => MetricValue[]).call(source));
+  // Served from a KafkaStreams client, /metrics carries its task, cache, store and restore series too.
+  if (!('localStores' in source)) registerStreamsMetrics(metrics.registry, source);
   const forwarder = new HttpForwarder({
     authToken: options.authToken,
     timeoutMs: options.forwardTimeoutMs,

@@ -218,6 +218,30 @@ export class KafkaStreams implements AsyncDisposable {
   }
 
   /**
+   * @internal Approximate entries of every key-value store of this client's active, restored
+   * tasks (the `/metrics` store-size series). Window and session stores have no count.
+   */
+  async storeSizes(): Promise<{ taskId: string; store: string; entries: number }[]> {
+    const names = this.#queryableStores().filter((s) => s.kind === 'keyValue').map((s) => s.name);
+    const out: { taskId: string; store: string; entries: number }[] = [];
+    for (const thread of this.#threads) {
+      for (const task of thread.activeTasks()) {
+        if (task.restoring) continue;
+        for (const name of names) {
+          const store = task.store(name) as { approximateNumEntries?: () => Promise<number> } | undefined;
+          if (typeof store?.approximateNumEntries !== 'function') continue;
+          try {
+            out.push({ taskId: task.id, store: name, entries: await store.approximateNumEntries() });
+          } catch {
+            // The task closed meanwhile (rebalance): its store is no longer ours to count.
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * Every client of the application that has an `application.server`, with the partitions it
    * holds, as the group leader told this client at the last rebalance.
    */

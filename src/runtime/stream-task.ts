@@ -157,12 +157,14 @@ class StreamTaskImpl implements StreamTask, TaskServices {
     this.#state.transitionTo('RUNNING');
   }
 
-  addRecords(partition: TopicPartition, records: readonly ConsumedRecord[]): void {
+  addRecords(partition: TopicPartition, records: readonly ConsumedRecord[], highWatermark?: number): void {
     const queue = this.#group.queueOf(partition);
     if (queue === undefined) {
       throw new StreamsException(`Task ${this.id} does not own partition ${partition.topic}-${partition.partition}`, 'ILLEGAL_STATE');
     }
     queue.add(records);
+    const last = records.at(-1);
+    if (highWatermark !== undefined && last !== undefined) this.#env.metrics?.recordLag?.(this.id, partition, Math.max(0, highWatermark - last.offset - 1));
   }
 
   bufferedCount(partition: TopicPartition): number {

@@ -182,7 +182,7 @@ export class StreamThread {
       config,
       collector: threadCollector ?? { send: () => { throw new StreamsException('exactly-once tasks send through their own producer', 'ILLEGAL_STATE'); } },
       // Kafka's ThreadCache: the tasks of a thread share one budget, the config's split over threads.
-      recordCache: new RecordCache(Math.floor(config.cacheMaxBytes / config.numStreamThreads)),
+      recordCache: this.#o.metrics.registerCache(this.name, new RecordCache(Math.floor(config.cacheMaxBytes / config.numStreamThreads))),
       clock: Date.now,
       partitionsFor: (topic) => this.#o.partitionCounts.get(topic),
       metrics: this.#o.metrics.taskSink(this.name),
@@ -321,7 +321,7 @@ export class StreamThread {
   async #onBatch(batch: FetchedBatch): Promise<void> {
     const tasks = this.#tasks;
     if (batch.records.length === 0 || tasks === undefined) return;
-    const added = tasks.addRecords(batch, batch.records);
+    const added = tasks.addRecords(batch, batch.records, batch.highWatermark);
     if (added === 'unowned') {
       // Not ours (any more): dropping is safe, nothing of it was processed or committed.
       this.#log.debug({ topic: batch.topic, partition: batch.partition }, 'records for a partition without a task dropped');

@@ -1,8 +1,10 @@
+import type { TopicPartition } from '../kafka/port.js';
+import type { RecordCache } from '../state/record-cache.js';
 import type { TaskId, TaskMetricsSink } from './task.js';
 
 /** One metric reading, named as Kafka Streams names it (group + name + tags). */
 export interface MetricValue {
-  readonly group: 'stream-thread-metrics' | 'stream-task-metrics';
+  readonly group: 'stream-thread-metrics' | 'stream-task-metrics' | 'stream-record-cache-metrics';
   readonly name: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly value: number;
@@ -48,7 +50,11 @@ export interface ThreadMetrics {
 export class StreamsMetrics {
   /** thread id → task id → counter → value (nested maps: no key building on the per-record path). */
   readonly #tasks = new Map<string, Map<TaskId, Map<TaskCounter, number>>>();
+  /** thread id → task id → `topic\0partition` → consumer lag at the latest fetch. */
+  readonly #lags = new Map<string, Map<TaskId, Map<string, number>>>();
   readonly #threads = new Map<string, ThreadCounters>();
+  /** thread id → the thread's record cache (hit ratio per named cache). */
+  readonly #caches = new Map<string, RecordCache>();
 
   /** The sink a thread hands to its tasks: counters tagged with thread and task id. */
   taskSink(threadId: string): TaskMetricsSink {
@@ -67,7 +73,20 @@ export class StreamsMetrics {
         }
         counters.set(name, (counters.get(name) ?? 0) + by);
       },
+      recordLag: (taskId: TaskId, partition: TopicPartition, lag: number) => {
+        let byTask = this.#lags.get(threadId);
+        if (byTask === undefined) this.#lags.set(threadId, (byTask = new Map()));
+        let lags = byTask.get(taskId);
+        if (lags === undefined) byTask.set(taskId, (lags = new Map()));
+        lags.set(`${partition.topic}\u0000${partition.partition}`, lag);
+      },
     };
+  }
+
+  /** Registers the record cache of thread `threadId` (its hit ratio per store is reported); returns it. */
+  registerCache(threadId: string, cache: RecordCache): RecordCache {
+    this.#caches.set(threadId, cache);
+    return cache;
   }
 
   thread(threadId: string): ThreadMetrics {
@@ -128,6 +147,24 @@ export class StreamsMetrics {
       for (const [taskId, counters] of byTask) {
         const tags = { 'thread-id': threadId, 'task-id': taskId };
         for (const [name, value] of counters) out.push({ group: 'stream-task-metrics', name: `${name}-total`, tags, value });
+      }
+    }
+    for (const [threadId, byTask] of this.#lags) {
+      for (const [taskId, lags] of byTask) {
+        for (const [tp, value] of lags) {
+          const [topic, partition] = tp.split('\u0000') as [string, string];
+          out.push({ group: 'stream-task-metrics', name: 'records-lag', tags: { 'thread-id': threadId, 'task-id': taskId, topic, partition }, value });
+        }
+      }
+    }
+    for (const [threadId, cache] of this.#caches) {
+      for (const { namespace, hits, misses } of cache.stats()) {
+        // Named caches are `<taskId>-<store>`; task ids have no '-'.
+        const cut = namespace.indexOf('-');
+        const tags = { 'thread-id': threadId, 'task-id': namespace.slice(0, cut), 'record-cache-id': namespace.slice(cut + 1) };
+        out.push({ group: 'stream-record-cache-metrics', name: 'hit-total', tags, value: hits });
+        out.push({ group: 'stream-record-cache-metrics', name: 'miss-total', tags, value: misses });
+        out.push({ group: 'stream-record-cache-metrics', name: 'hit-ratio', tags, value: hits + misses === 0 ? 0 : hits / (hits + misses) });
       }
     }
     return out;

@@ -83,6 +83,11 @@ export interface ChangelogPartition extends TopicPartition {
 
 export interface TaskMetricsSink {
   increment(name: 'process' | 'skipped-records' | 'dropped-records' | 'deserialization-errors' | 'processing-errors' | 'dead-letter-records', taskId: TaskId, by?: number): void;
+  /**
+   * The consumer lag of one input partition as of the latest fetch (Kafka's `records-lag`: the
+   * log end offset seen with the fetch minus the offset after its last record).
+   */
+  recordLag?(taskId: TaskId, partition: TopicPartition, lag: number): void;
 }
 
 export interface StreamTask {
@@ -129,7 +134,7 @@ export interface StreamTask {
    */
   markRestored(): Promise<void>;
   /** Buffers fetched records of one of the task's partitions (offset order within the partition). */
-  addRecords(partition: TopicPartition, records: readonly ConsumedRecord[]): void;
+  addRecords(partition: TopicPartition, records: readonly ConsumedRecord[], highWatermark?: number): void;
   /** Records buffered and not yet processed for a partition (the runtime pauses a partition over its limit). */
   bufferedCount(partition: TopicPartition): number;
   /**

@@ -148,10 +148,10 @@ export class TaskManager {
    * 'full' when its buffer is now over `buffered.records.per.partition` (the caller holds the
    * consumer back until it drains, see `isDrained`), else 'ok'.
    */
-  addRecords(tp: TopicPartition, records: readonly ConsumedRecord[]): 'ok' | 'full' | 'unowned' {
+  addRecords(tp: TopicPartition, records: readonly ConsumedRecord[], highWatermark?: number): 'ok' | 'full' | 'unowned' {
     const task = this.#byPartition.get(key(tp));
     if (task === undefined) return 'unowned';
-    task.addRecords(tp, records);
+    task.addRecords(tp, records, highWatermark);
     return task.bufferedCount(tp) > this.#o.maxBufferedPerPartition ? 'full' : 'ok';
   }
 

@@ -55,6 +55,9 @@ class NamedCache {
   readonly entries = new Map<string, Entry>();
   readonly dirty = new Set<string>();
   bytes = 0;
+  /** Reads answered from the cache, and reads that went on to the store (the hit ratio metric). */
+  hits = 0;
+  misses = 0;
 
   constructor(name: string, listener: DirtyEntriesListener) {
     this.name = name;
@@ -155,9 +158,18 @@ export class RecordCache {
     const cache = this.#cache(namespace);
     const id = key.toString('latin1');
     const entry = cache.entries.get(id);
-    if (entry === undefined) return undefined;
+    if (entry === undefined) {
+      cache.misses++;
+      return undefined;
+    }
+    cache.hits++;
     cache.touch(id, entry);
     return entry;
+  }
+
+  /** Hits and misses of `get` per named cache (`<taskId>-<store>`), for the hit ratio metric. */
+  stats(): { namespace: string; hits: number; misses: number }[] {
+    return [...this.#caches.values()].map((c) => ({ namespace: c.name, hits: c.hits, misses: c.misses }));
   }
 
   /**
