@@ -25,4 +25,11 @@ describe('splitting sends into broker-sized chunks', () => {
     expect(chunkBySize([record(10, 1), huge, record(10, 2)], 10_000)).toEqual([[record(10, 1)], [huge], [record(10, 2)]]);
     expect(chunkBySize([], 10_000)).toEqual([]);
   });
+
+  it('cuts a send of many small records into chunks of at most maxRecords, in order', () => {
+    const many = Array.from({ length: 2_500 }, (_, i) => record(1, i));
+    const chunks = chunkBySize(many, 10_000_000, 1_000);
+    expect(chunks.map((c) => c.length)).toEqual([1_000, 1_000, 500]);
+    expect(chunks.flat()).toEqual(many);
+  });
 });

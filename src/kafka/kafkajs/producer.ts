@@ -159,6 +159,8 @@ export class KafkajsProducer implements KafkaProducer, TransactionOwner {
           { code: 3 },
         );
       }
+      // An explicit partition (changelogs, repartition topics) needs no hashing nor remembering.
+      if (explicit !== undefined && explicit !== null) return explicit;
       const partition = murmur2(args);
       this.#chosenPartitions.set(args.message, partition);
       return partition;

@@ -4,6 +4,11 @@
  * larger than the topic's `max.message.bytes` (1 MiB by default) with MESSAGE_TOO_LARGE. Java's
  * producer batches by `batch.size` instead; we cut a send into consecutive chunks of at most
  * `maxBytes` (estimated) and send them one after another, which keeps each partition's order.
+ *
+ * A chunk also holds at most `maxRecords` records: kafkajs groups a send's messages by partition
+ * by copying the partition's list for every message (`groupMessagesPerPartition`), quadratic in the
+ * records per partition. At 10,000 records in one send that grouping cost ~19 µs per record, at
+ * 1,000 ~6 µs, while one more round trip to the broker costs far less per record.
  */
 import type { ProducerRecord } from '../port.js';
 
@@ -17,14 +22,17 @@ export function estimatedSize(record: ProducerRecord): number {
   return size;
 }
 
-/** Consecutive slices of `records`, each of at most `maxBytes` estimated (at least one record). */
-export function chunkBySize(records: readonly ProducerRecord[], maxBytes = DEFAULT_CHUNK_BYTES): ProducerRecord[][] {
+/** Records per chunk (see above). */
+export const DEFAULT_CHUNK_RECORDS = 1_000;
+
+/** Consecutive slices of `records`, each of at most `maxBytes` estimated and `maxRecords` records (at least one record). */
+export function chunkBySize(records: readonly ProducerRecord[], maxBytes = DEFAULT_CHUNK_BYTES, maxRecords = DEFAULT_CHUNK_RECORDS): ProducerRecord[][] {
   const chunks: ProducerRecord[][] = [];
   let current: ProducerRecord[] = [];
   let bytes = 0;
   for (const record of records) {
     const size = estimatedSize(record);
-    if (current.length > 0 && bytes + size > maxBytes) {
+    if (current.length > 0 && (bytes + size > maxBytes || current.length >= maxRecords)) {
       chunks.push(current);
       current = [];
       bytes = 0;
