@@ -17,12 +17,14 @@ import type { StateStore } from '../state/state-store.js';
 import { TypedTimestampedKeyValueStore, type TimestampedKeyValueStore } from '../state/timestamped-key-value-store.js';
 import { TypedKeyValueStore } from '../state/typed-key-value-store.js';
 import { TypedSessionStore } from '../state/typed-session-store.js';
+import { TypedTimestampedWindowStore, type TimestampedWindowStore } from '../state/timestamped-window-store.js';
 import { TypedWindowStore } from '../state/typed-window-store.js';
 import type { WindowStore } from '../state/window-store.js';
 import type { Topology } from '../topology/topology.js';
 import { KeyValueStoreFacade } from './key-value-store-facade.js';
 import { TestInputTopic } from './test-input-topic.js';
 import { TestOutputTopic } from './test-output-topic.js';
+import { WindowStoreFacade } from './window-store-facade.js';
 import type { OutputRecord, TestDriverPort } from './test-record.js';
 
 /** Options of `createInputTopic`: the clock for records piped without a timestamp. */
@@ -215,13 +217,26 @@ export class TopologyTestDriver implements AsyncDisposable {
   }
 
   /**
-   * A window store of the topology.
+   * A window store of the topology, with plain values: a timestamped window store (a windowed
+   * aggregation's) is seen without its timestamps, as Kafka's driver does; use
+   * {@link getTimestampedWindowStore} for the timestamps.
    * @throws StreamsException `UNKNOWN_STORE` / `WRONG_STORE_TYPE`
    */
   getWindowStore<K = unknown, V = unknown>(name: string): WindowStore<K, V> {
     const store = this.#store(name);
+    if (store instanceof TypedTimestampedWindowStore) return new WindowStoreFacade(store as TimestampedWindowStore<K, V>);
     if (store instanceof TypedWindowStore) return store as WindowStore<K, V>;
     throw this.#wrongType(name, 'window');
+  }
+
+  /**
+   * A timestamped window store (a time- or sliding-windowed aggregation's), with values as `ValueAndTimestamp`.
+   * @throws StreamsException `UNKNOWN_STORE` / `WRONG_STORE_TYPE`
+   */
+  getTimestampedWindowStore<K = unknown, V = unknown>(name: string): TimestampedWindowStore<K, V> {
+    const store = this.#store(name);
+    if (store instanceof TypedTimestampedWindowStore) return store as TimestampedWindowStore<K, V>;
+    throw this.#wrongType(name, 'timestamped window');
   }
 
   /**

@@ -141,7 +141,7 @@ describe('TimeWindows aggregation through the TopologyTestDriver (caching off: e
   it('materializes a window store of aggregates with their max timestamps; expired windows go', async () => {
     await using run = countRun(TimeWindows.ofSizeWithNoGrace(10));
     await run.pipeAll([['a', '1', 1], ['a', '2', 7], ['b', '3', 9]]);
-    const store = run.driver.getWindowStore<string, { value: number; timestamp: number }>('counts');
+    const store = run.driver.getTimestampedWindowStore<string, number>('counts');
     const all = async () => {
       const found = [];
       for await (const { key, value } of store.all()) found.push([`${key.key()}@${key.window().start()}/${key.window().end()}`, value.value, value.timestamp]);
@@ -150,6 +150,22 @@ describe('TimeWindows aggregation through the TopologyTestDriver (caching off: e
     expect(await all()).toEqual([['a@0/10', 2, 7], ['b@0/10', 1, 9]]);
     await run.pipe('a', '4', 15);
     expect(await all()).toEqual([['a@10/20', 1, 15]]);
+  });
+
+  // Kafka's TopologyTestDriver.getWindowStore shows a timestamped window store through a
+  // WindowStoreFacade: plain values, no timestamps (getTimestampedWindowStore has them).
+  it('shows the aggregates as plain values through getWindowStore', async () => {
+    await using run = countRun(TimeWindows.ofSizeWithNoGrace(10));
+    await run.pipeAll([['a', '1', 1], ['a', '2', 7], ['b', '3', 9]]);
+    const store = run.driver.getWindowStore<string, number>('counts');
+    expect(await store.fetch('a', 0)).toBe(2);
+    expect(await store.fetch('a', 10)).toBeUndefined();
+    const found = [];
+    for await (const { key, value } of store.fetchAll(0, 20)) found.push([key.key(), key.window().start(), value]);
+    expect(found).toEqual([['a', 0, 2], ['b', 0, 1]]);
+    const byStart = [];
+    for await (const { key, value } of store.backwardFetch('a', 0, 20)) byStart.push([key, value]);
+    expect(byStart).toEqual([[0, 2]]);
   });
 
   // Event time comes from the source's timestamp extractor (here a time carried in the value),

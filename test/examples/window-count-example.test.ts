@@ -9,7 +9,6 @@ import { QueryableStoreTypes } from '../../src/query/queryable-store-types.js';
 import { StoreQueryParameters } from '../../src/query/store-query-parameters.js';
 import type { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { Serdes } from '../../src/serde/serdes.js';
-import type { ValueAndTimestamp } from '../../src/state/value-and-timestamp.js';
 import { TimeWindow, Windowed } from '../../src/state/windowed.js';
 import { TopologyTestDriver } from '../../src/test-driver/topology-test-driver.js';
 import { EmbeddedCluster } from './embedded-cluster.js';
@@ -37,7 +36,7 @@ describe('examples/window-count.ts', () => {
       'andy is [5000~10000] count : 1',
       'bob is [10000~15000] count : 1',
     ]);
-    const store = driver.getWindowStore<string, ValueAndTimestamp<number>>(STORE_NAME);
+    const store = driver.getTimestampedWindowStore<string, number>(STORE_NAME);
     const andy = [];
     for await (const { key, value } of store.fetch('andy', 0, 20_000)) andy.push([key, value.value, value.timestamp]);
     expect(andy).toEqual([[0, 2, 4_999], [5_000, 1, 5_000]]);

@@ -122,6 +122,7 @@ describe('TopologyTestDriver with state stores', () => {
     expect(await driver.getKeyValueStore<string, number>('counts').get('a')).toBe(2);
     expect(await driver.getTimestampedKeyValueStore<string, number>('counts').get('a')).toEqual(ValueAndTimestamp.make(2, 42));
     expect(() => driver.getWindowStore('counts')).toThrow(InvalidStateStoreException);
+    expect(() => driver.getTimestampedWindowStore('counts')).toThrow(/Store counts is not a timestamped window store/);
     expect(() => driver.getSessionStore('counts')).toThrow(/Store counts is not a session store/);
     expect(() => driver.getKeyValueStore('nope')).toThrow(/No state store named nope/);
   });
