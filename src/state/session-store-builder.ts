@@ -1,8 +1,8 @@
-import { ConfigException } from '../errors.js';
-import type { Serde } from '../serde/serde.js';
+import { AbstractStoreBuilder, type ResolvedSerdes } from './abstract-store-builder.js';
+import { TypedCachedSessionStore } from './cached-session-store.js';
 import type { SessionStore } from './session-store.js';
-import type { StoreBuildContext, StoreBuilder } from './store-builder.js';
-import { TypedSessionStore } from './typed-session-store.js';
+import { stackSessionLayers } from './session-store-layers.js';
+import type { StoreBuildContext } from './store-builder.js';
 
 /** Makes the byte store of a session store, one per task (Kafka's `SessionBytesStoreSupplier`). */
 export interface SessionBytesStoreSupplier {
@@ -21,75 +21,20 @@ export interface SessionBytesStoreSupplier {
  * Builds a typed session store over the supplier's byte store (Kafka's `SessionStoreBuilder`).
  * Defaults as Kafka Streams: logging enabled with no extra topic config, caching disabled.
  *
- * As `KeyValueStoreBuilder`, the builder records the caching and logging choices; the record
- * cache and changelogging layers, built separately, wrap the byte store here when they exist.
+ * Built inside a task, the layers stack as Kafka's: typed(caching(changelogging(bytes))), each
+ * present only when enabled (caching also needs a record cache with a budget); see
+ * `stackSessionLayers`. The typed store takes a record cache's flush listener.
  */
-export class SessionStoreBuilder<K, AGG> implements StoreBuilder<TypedSessionStore<K, AGG>> {
-  readonly supplier: SessionBytesStoreSupplier;
-  readonly keySerde: Serde<K> | undefined;
-  readonly valueSerde: Serde<AGG> | undefined;
-  #caching = false;
-  #logging = true;
-  #logConfig: Readonly<Record<string, string>> = {};
-
-  constructor(supplier: SessionBytesStoreSupplier, keySerde?: Serde<K>, valueSerde?: Serde<AGG>) {
-    this.supplier = supplier;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
-  }
-
-  get name(): string {
-    return this.supplier.name;
-  }
-
+export class SessionStoreBuilder<K, AGG> extends AbstractStoreBuilder<K, AGG, SessionBytesStoreSupplier, TypedCachedSessionStore<K, AGG>> {
   get retentionPeriodMs(): number {
     return this.supplier.retentionPeriodMs;
   }
 
-  get cachingEnabled(): boolean {
-    return this.#caching;
+  protected get serdeHint(): string {
+    return 'pass one to Stores.sessionStoreBuilder()';
   }
 
-  get loggingEnabled(): boolean {
-    return this.#logging;
-  }
-
-  get logConfig(): Readonly<Record<string, string>> {
-    return this.#logConfig;
-  }
-
-  withCachingEnabled(): this {
-    this.#caching = true;
-    return this;
-  }
-
-  withCachingDisabled(): this {
-    this.#caching = false;
-    return this;
-  }
-
-  withLoggingEnabled(config: Readonly<Record<string, string>> = {}): this {
-    this.#logging = true;
-    this.#logConfig = { ...config };
-    return this;
-  }
-
-  withLoggingDisabled(): this {
-    this.#logging = false;
-    this.#logConfig = {};
-    return this;
-  }
-
-  build(context: StoreBuildContext): TypedSessionStore<K, AGG> {
-    const keySerde = this.keySerde ?? (context.defaultKeySerde as Serde<K> | undefined);
-    const valueSerde = this.valueSerde ?? (context.defaultValueSerde as Serde<AGG> | undefined);
-    if (keySerde === undefined || valueSerde === undefined) {
-      const missing = keySerde === undefined ? 'key' : 'value';
-      throw new ConfigException(
-        `Store ${this.name} has no ${missing} serde: pass one to Stores.sessionStoreBuilder() or set 'default.${missing}.serde'`,
-      );
-    }
-    const topic = context.applicationId === undefined ? this.name : `${context.applicationId}-${this.name}-changelog`;
-    return new TypedSessionStore(this.supplier.get(context), keySerde, valueSerde, topic);
+  protected buildStore(context: StoreBuildContext, { keySerde, valueSerde, serdeTopic }: ResolvedSerdes<K, AGG>): TypedCachedSessionStore<K, AGG> {
+    return new TypedCachedSessionStore(stackSessionLayers(this.supplier.get(context), this, context), keySerde, valueSerde, serdeTopic);
   }
 }
