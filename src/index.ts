@@ -69,6 +69,7 @@ export { SlidingWindows } from './dsl/sliding-windows.js';
 export { SessionWindows } from './dsl/session-windows.js';
 export { JoinWindows } from './dsl/join-windows.js';
 export type { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
+export { EmitStrategy, type EmitStrategyType } from './dsl/emit-strategy.js';
 export type { SessionWindowedKStream, Merger } from './dsl/session-windowed-kstream.js';
 export { Suppressed, BufferConfig } from './dsl/suppressed.js';
 export type { BufferFullStrategy } from './dsl/suppressed.js';

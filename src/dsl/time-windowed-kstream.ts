@@ -1,5 +1,7 @@
+import { TopologyException } from '../errors.js';
 import { Serdes } from '../serde/serdes.js';
 import type { Windowed } from '../state/windowed.js';
+import { EmitStrategy } from './emit-strategy.js';
 import type { Aggregator, Initializer, Reducer } from './functions.js';
 import { requireFunction } from './internal/arguments.js';
 import type { GroupedStreamAggregateBuilder } from './internal/grouped-stream-aggregate-builder.js';
@@ -52,11 +54,24 @@ import { TimeWindowedSerde } from './windowed-serdes.js';
 export class TimeWindowedKStream<K, V> {
   readonly #grouped: GroupedStreamAggregateBuilder<K, V>;
   readonly #windows: TimeWindows | SlidingWindows;
+  #emitStrategy = EmitStrategy.onWindowUpdate();
 
   /** @internal Made by `KGroupedStream.windowedBy()`. */
   constructor(grouped: GroupedStreamAggregateBuilder<K, V>, windows: TimeWindows | SlidingWindows) {
     this.#grouped = grouped;
     this.#windows = windows;
+  }
+
+  /**
+   * When the aggregation emits (Kafka's `TimeWindowedKStream.emitStrategy`, KIP-825):
+   * `EmitStrategy.onWindowUpdate()` (the default) or `EmitStrategy.onWindowClose()`, which emits
+   * each window's final result once after the window closed.
+   * @throws TypeError when `strategy` is not an EmitStrategy
+   */
+  emitStrategy(strategy: EmitStrategy): this {
+    if (!(strategy instanceof EmitStrategy)) throw new TypeError(`emitStrategy() takes an EmitStrategy (EmitStrategy.onWindowClose() / onWindowUpdate()), but got: ${String(strategy)}`);
+    this.#emitStrategy = strategy;
+    return this;
   }
 
   /**
@@ -115,11 +130,14 @@ export class TimeWindowedKStream<K, V> {
     let supplier: KTableProcessorSupplier<Windowed<K>, VA>;
     let keySerde: TimeWindowedSerde<K>;
     if (windows instanceof SlidingWindows) {
+      if (this.#emitStrategy.type() === 'ON_WINDOW_CLOSE') {
+        throw new TopologyException('EmitStrategy.onWindowClose() is not supported for SlidingWindows yet; use suppress(Suppressed.untilWindowCloses(...)) for final results');
+      }
       keySerde = new TimeWindowedSerde(mi.keySerde, windows.timeDifferenceMs());
       supplier = new KStreamSlidingWindowAggregate<K, V, VA>(windows, mi.storeName, slidingWindowStoreBuilder(mi, windows), aggregation, keySerde);
     } else {
       keySerde = new TimeWindowedSerde(mi.keySerde, windows.size());
-      supplier = new KStreamWindowAggregate<K, V, VA>(windows, mi.storeName, timeWindowStoreBuilder(mi, windows), aggregation, keySerde);
+      supplier = new KStreamWindowAggregate<K, V, VA>(windows, mi.storeName, timeWindowStoreBuilder(mi, windows), aggregation, keySerde, this.#emitStrategy.type());
     }
     const built = this.#grouped.build(name, mi.storeName, supplier);
     return new KTable<Windowed<K>, VA>({ ...built, keySerde, valueSerde: mi.valueSerde, queryableStoreName: mi.queryableStoreName });

@@ -6,6 +6,7 @@ import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfigInput } fr
 import { IllegalStateException, InvalidStateStoreException, StreamsException } from '../errors.js';
 import type { ConsumedRecord, Header, ProducerRecord } from '../kafka/port.js';
 import { createGlobalStateTask, type GlobalStateTask } from '../runtime/global-state-task.js';
+import { WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG } from '../dsl/processors/kstream-window-aggregate.js';
 import { createStreamTask } from '../runtime/stream-task.js';
 import { taskIdOf, type StreamTask, type TaskEnvironment, type TaskMetricsSink } from '../runtime/task.js';
 import type { Serde } from '../serde/serde.js';
@@ -98,6 +99,8 @@ export class TopologyTestDriver implements AsyncDisposable {
       // As Kafka's driver: outer stream-stream joins emit their non-joined results without the
       // runtime's once-a-second throttle, so every test sees them on the record that closes the window.
       [OUTER_JOIN_EMIT_INTERVAL_CONFIG]: 0,
+      // Likewise windowed aggregations with EmitStrategy.onWindowClose() emit on every record.
+      [WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG]: 0,
       ...config,
       'application.id': config['application.id'] ?? 'dummy-topology-test-driver-app-id',
       'bootstrap.servers': config['bootstrap.servers'] ?? 'dummy-topology-test-driver:1234',

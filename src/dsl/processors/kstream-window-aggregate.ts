@@ -9,6 +9,7 @@ import { Windowed } from '../../state/windowed.js';
 import { change, type Change } from '../internal/change.js';
 import type { KTableProcessorSupplier } from '../internal/ktable-processor-supplier.js';
 import type { KTableValueGetterSupplier } from '../internal/value-getter.js';
+import type { EmitStrategyType } from '../emit-strategy.js';
 import type { TimeWindows } from '../time-windows.js';
 import { fillDefaultKeySerde, type DefaultKeySerdeHolder, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
@@ -27,7 +28,10 @@ import { WindowedTupleForwarder } from './windowed-tuple-forwarder.js';
  * - null keys are dropped; null values reach the aggregator (§2.3);
  * - updates go to a timestamped window store and downstream as `Change(new, old)` of the windowed
  *   key, through the record cache when there is one (§5.3); the old value of a new window is the
- *   initializer's result (Kafka's quirk, §5.2).
+ *   initializer's result (Kafka's quirk, §5.2);
+ * - with `EmitStrategy.onWindowClose()` (§5.7) nothing is forwarded per update; instead, windows
+ *   that closed (end <= observedStreamTime - grace) are read back from the store and forwarded once
+ *   each, as `Change(aggregate, null)` with the window's stored timestamp.
  */
 export class KStreamWindowAggregate<K, V, VA> implements KTableProcessorSupplier<Windowed<K>, VA> {
   #sendOldValues = false;
@@ -41,10 +45,11 @@ export class KStreamWindowAggregate<K, V, VA> implements KTableProcessorSupplier
     private readonly storeBuilder: StoreBuilder<StateStore>,
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly keySerdeHolder?: DefaultKeySerdeHolder,
+    readonly emitStrategy: EmitStrategyType = 'ON_WINDOW_UPDATE',
   ) {}
 
   get(): Processor<K, V, Windowed<K>, Change<VA>> {
-    return new KStreamWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.#sendOldValues, this.keySerdeHolder);
+    return new KStreamWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.#sendOldValues, this.keySerdeHolder, this.emitStrategy);
   }
 
   view(): KTableValueGetterSupplier<Windowed<K>, VA> {
@@ -79,11 +84,20 @@ export function windowStoreValueGetterSupplier<K, VA>(storeName: string): KTable
   };
 }
 
+/** Kafka's internal config throttling emit-final by wall-clock time (the TopologyTestDriver sets it to 0). */
+export const WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG = '__emit.interval.ms.kstreams.windowed.aggregation__';
+
 class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
   #context!: ProcessorContext<Windowed<K>, Change<VA>>;
   #store!: TimestampedWindowStore<K, VA>;
   #forwarder!: WindowedTupleForwarder<K, VA>;
   #observedStreamTime = -1;
+  readonly #emitFinal: boolean;
+  #emitIntervalMs = 1_000;
+  /** Wall-clock time before which emit-final does not run again (0: the first check always passes). */
+  #nextTimeToEmit = 0;
+  /** The close time of the last emit-final pass, -1 before the first (kept in memory only). */
+  #lastEmitCloseTime = -1;
 
   constructor(
     private readonly windows: TimeWindows,
@@ -91,13 +105,23 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly sendOldValues: boolean,
     private readonly keySerdeHolder: DefaultKeySerdeHolder | undefined,
-  ) {}
+    emitStrategy: EmitStrategyType,
+  ) {
+    this.#emitFinal = emitStrategy === 'ON_WINDOW_CLOSE';
+  }
 
   init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
     this.#context = context;
     fillDefaultKeySerde(this.keySerdeHolder, context.appConfigs());
     const store = context.getStateStore<TimestampedWindowStore<K, VA>>(this.storeName);
     this.#store = store;
+    if (this.#emitFinal) {
+      // As Kafka: no cache flush listener, so a cache below only dedupes writes; final results are read back.
+      this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, () => false);
+      const interval = context.appConfigs()[WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG];
+      if (typeof interval === 'number' && interval >= 0) this.#emitIntervalMs = interval;
+      return;
+    }
     this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, (forward) =>
       store.setFlushListener(
         (flushed) => forward(new Record(
@@ -120,6 +144,10 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     this.#observedStreamTime = Math.max(this.#observedStreamTime, timestamp);
     const closeTime = this.#observedStreamTime - this.windows.gracePeriodMs();
     const { initializer, aggregator } = this.aggregation;
+    // Kafka emits final results after the record's updates; those updates never touch a closed
+    // window, so emitting first gives the same output, and reads the closed windows before the
+    // record's new windows advance the store's retention past them.
+    if (this.#emitFinal) await this.#maybeEmitFinal(record, closeTime);
     for (const [start, window] of this.windows.windowsFor(timestamp)) {
       if (window.end() <= closeTime) {
         dropForExpiredWindow(this.#context, timestamp, `[${start},${window.end()})`, closeTime, this.#observedStreamTime);
@@ -136,7 +164,41 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
       }
       const newAgg = aggregator(key, record.value, oldAgg);
       await this.#store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp), start);
-      await this.#forwarder.maybeForward(new Record(new Windowed(key, window), change(newAgg, oldAgg), newTimestamp, record.headers));
+      if (!this.#emitFinal) await this.#forwarder.maybeForward(new Record(new Windowed(key, window), change(newAgg, oldAgg), newTimestamp, record.headers));
     }
   }
+
+  /**
+   * Emit-final (Kafka's `maybeForwardFinalResult` for time windows, SEMANTICS §5.7): at most once
+   * per emit interval of wall-clock time, and only when the close time moved on, forwards every
+   * stored window that closed since the last pass — starts in `[lower, closeTime - size]`, `lower`
+   * just past the windows the last pass covered — in time order, with the stored timestamp and old
+   * value null. Skipped when no new window start fits between the two passes.
+   */
+  async #maybeEmitFinal(record: Record<K, V>, closeTime: number): Promise<void> {
+    const now = this.#context.currentSystemTimeMs();
+    if (now < this.#nextTimeToEmit) return;
+    this.#nextTimeToEmit = now + this.#emitIntervalMs;
+    const last = this.#lastEmitCloseTime;
+    if (last !== -1 && last >= closeTime) return;
+    const size = this.windows.size();
+    const upper = closeTime - size;
+    if (upper < 0) return;
+    const lower = last === -1 ? 0 : Math.max(0, last - size) + 1;
+    if (last !== -1 && sameStarts(this.windows.windowsFor(upper), this.windows.windowsFor(lower - 1))) return;
+    const closed: Array<{ key: Windowed<K>; value: ValueAndTimestamp<VA> }> = [];
+    for await (const entry of this.#store.fetchAll(lower, upper)) closed.push(entry);
+    // The store scans by (key, start); Kafka's emit-final store is time ordered: by start, then key bytes.
+    closed.sort((a, b) => a.key.window().start() - b.key.window().start());
+    for (const { key, value } of closed) {
+      await this.#forwarder.maybeForward(new Record(key, change(value.value, null), value.timestamp, record.headers));
+    }
+    this.#lastEmitCloseTime = closeTime;
+  }
+}
+
+function sameStarts(a: ReadonlyMap<number, unknown>, b: ReadonlyMap<number, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  for (const start of a.keys()) if (!b.has(start)) return false;
+  return true;
 }

@@ -1,0 +1,40 @@
+/** When a windowed aggregation emits (Kafka's `EmitStrategy.StrategyType`). */
+export type EmitStrategyType = 'ON_WINDOW_UPDATE' | 'ON_WINDOW_CLOSE';
+
+/**
+ * When a time-windowed aggregation emits its results (Kafka's `EmitStrategy`, KIP-825), given to
+ * `TimeWindowedKStream.emitStrategy(...)`:
+ *
+ * - `onWindowUpdate()` (the default): every update of a window's aggregate, deduplicated by the
+ *   record cache when there is one (SEMANTICS §5.3);
+ * - `onWindowClose()`: only the final aggregate of each window, once, after the window closed
+ *   (stream time ≥ window end + grace), without a `suppress()` buffer: the windows are read back
+ *   from the aggregation's own store (SEMANTICS §5.7).
+ *
+ * @example
+ * builder.stream<string, string>('clicks').groupByKey()
+ *   .windowedBy(TimeWindows.ofSizeWithNoGrace(60_000))
+ *   .emitStrategy(EmitStrategy.onWindowClose())
+ *   .count();
+ */
+export class EmitStrategy {
+  readonly #type: EmitStrategyType;
+
+  private constructor(type: EmitStrategyType) {
+    this.#type = type;
+  }
+
+  /** Emit each window's final result once, when it closes. */
+  static onWindowClose(): EmitStrategy {
+    return new EmitStrategy('ON_WINDOW_CLOSE');
+  }
+
+  /** Emit every update of a window's result (the default). */
+  static onWindowUpdate(): EmitStrategy {
+    return new EmitStrategy('ON_WINDOW_UPDATE');
+  }
+
+  type(): EmitStrategyType {
+    return this.#type;
+  }
+}
