@@ -98,6 +98,8 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
   #nextTimeToEmit = 0;
   /** The close time of the last emit-final pass, -1 before the first (kept in memory only). */
   #lastEmitCloseTime = -1;
+  /** The newest window start this processor wrote (-1: none yet, e.g. after a restart). */
+  #newestStart = -1;
 
   constructor(
     private readonly windows: TimeWindows,
@@ -147,8 +149,16 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     // Kafka emits final results after the record's updates; those updates never touch a closed
     // window, so emitting first gives the same output, and reads the closed windows before the
     // record's new windows advance the store's retention past them.
-    if (this.#emitFinal) await this.#maybeEmitFinal(record, closeTime);
-    for (const [start, window] of this.windows.windowsFor(timestamp)) {
+    const windows = this.windows.windowsFor(timestamp);
+    if (this.#emitFinal) {
+      // The store hides windows older than its newest start minus the retention (size + grace by
+      // default), which are exactly the closed ones: a put that opens a newer window would hide
+      // closed windows not emitted yet, so the emit pass then runs whatever the throttle says.
+      let opensNewer = false;
+      for (const start of windows.keys()) if (start > this.#newestStart) opensNewer = true;
+      await this.#maybeEmitFinal(record, closeTime, opensNewer);
+    }
+    for (const [start, window] of windows) {
       if (window.end() <= closeTime) {
         dropForExpiredWindow(this.#context, timestamp, `[${start},${window.end()})`, closeTime, this.#observedStreamTime);
         continue;
@@ -164,20 +174,21 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
       }
       const newAgg = aggregator(key, record.value, oldAgg);
       await this.#store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp), start);
+      if (start > this.#newestStart) this.#newestStart = start;
       if (!this.#emitFinal) await this.#forwarder.maybeForward(new Record(new Windowed(key, window), change(newAgg, oldAgg), newTimestamp, record.headers));
     }
   }
 
   /**
    * Emit-final (Kafka's `maybeForwardFinalResult` for time windows, SEMANTICS §5.7): at most once
-   * per emit interval of wall-clock time, and only when the close time moved on, forwards every
+   * per emit interval of wall-clock time (unless `unthrottled`), and only when the close time moved on, forwards every
    * stored window that closed since the last pass — starts in `[lower, closeTime - size]`, `lower`
    * just past the windows the last pass covered — in time order, with the stored timestamp and old
    * value null. Skipped when no new window start fits between the two passes.
    */
-  async #maybeEmitFinal(record: Record<K, V>, closeTime: number): Promise<void> {
+  async #maybeEmitFinal(record: Record<K, V>, closeTime: number, unthrottled: boolean): Promise<void> {
     const now = this.#context.currentSystemTimeMs();
-    if (now < this.#nextTimeToEmit) return;
+    if (now < this.#nextTimeToEmit && !unthrottled) return;
     this.#nextTimeToEmit = now + this.#emitIntervalMs;
     const last = this.#lastEmitCloseTime;
     if (last !== -1 && last >= closeTime) return;
