@@ -23,6 +23,8 @@ interface LevelRange {
  */
 const FIRST_BATCH = 16;
 const MAX_BATCH = 1000;
+/** Batches up to this many keys are read with `getSync` (see `getMany`). */
+const SYNC_GET_MANY_MAX = 16;
 
 /**
  * A persistent byte key-value store in LevelDB through classic-level (Kafka Streams uses
@@ -104,7 +106,11 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   }
 
   async getMany(keys: readonly Buffer[]): Promise<Array<Buffer | undefined>> {
-    return this.#openDb().getMany(keys as Buffer[]);
+    const db = this.#openDb();
+    // A few keys (an interactive query's usual batch) read synchronously: LevelDB's async getMany
+    // costs a thread-pool round trip per call, more than reading a handful of keys in place.
+    if (keys.length <= SYNC_GET_MANY_MAX) return keys.map((key) => db.getSync(key));
+    return db.getMany(keys as Buffer[]);
   }
 
   async put(key: Buffer, value: Buffer | null): Promise<void> {

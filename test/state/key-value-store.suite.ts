@@ -211,6 +211,14 @@ export function keyValueStoreSuite(implementation: string, factory: KeyValueStor
         expect(values.map((v) => v?.toString())).toEqual(['v-c', undefined, 'v-a', 'v-c']);
         expect(await store.getMany([])).toEqual([]);
       });
+
+      it('getMany() of a large batch (LevelDB reads it asynchronously) answers as a small one', async () => {
+        const present = Array.from({ length: 40 }, (_, i) => `k${i}`);
+        const store = await withKeys(present);
+        const asked = [...present.map((k, i) => (i % 3 === 0 ? `absent-${i}` : k))].reverse();
+        const values = await store.getMany(asked.map(b));
+        expect(values.map((v) => v?.toString())).toEqual(asked.map((k) => (k.startsWith('absent') ? undefined : `v-${k}`)));
+      });
     });
 
     describe('order: unsigned bytes of the key', () => {
