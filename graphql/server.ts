@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import type { KafkaStreams } from '../src/runtime/kafka-streams.js';
 import type { MetricValue } from '../src/runtime/streams-metrics.js';
 import type { QueryHost } from '../src/query/query-host.js';
+import { defaultBindHost } from '../src/query/bind-host.js';
 import { QueryRouter, type QueryLimits } from '../src/query/query-router.js';
 import { QueryContext } from './context.js';
 import { formatQueryError } from './errors.js';
@@ -26,11 +27,20 @@ import { ChangeFeed } from './change-feed.js';
 import { dashboardRouter } from './dashboard.js';
 
 export interface QueryServerOptions {
-  /** Port to listen on; 0 picks a free one (see `QueryServer.port`). */
-  readonly port: number;
-  /** Interface to listen on (default 127.0.0.1). */
+  /**
+   * Port to listen on; 0 picks a free one (see `QueryServer.port`). Default: the port of the
+   * instance's `application.server`, the endpoint the other instances learn from the group.
+   */
+  readonly port?: number;
+  /**
+   * Interface to listen on. Default: 127.0.0.1 when `port` is given; with the port of
+   * `application.server`, its host when that is a loopback address, else every interface.
+   */
   readonly host?: string;
-  /** Shared secret (`query.auth.token`): required as `Authorization: Bearer <token>` on /graphql and /metrics, and sent on forwarded requests. */
+  /**
+   * Shared secret: required as `Authorization: Bearer <token>` on /graphql and /metrics, and sent
+   * on forwarded requests. Default: the application's `query.auth.token`.
+   */
   readonly authToken?: string | undefined;
   /** Key-count and page-size limits (defaults: 10,000 keys, pages of 1,000). */
   readonly limits?: Partial<QueryLimits & DocumentLimits>;
@@ -57,30 +67,48 @@ function asQueryHost(source: QueryHost | KafkaStreams): QueryHost {
   return accessor.call(source);
 }
 
+/** Where to listen and which secret to require: the options given, else what the application's config says. */
+function resolveListen(host: QueryHost, options: QueryServerOptions): { port: number; bindHost: string; authToken: string | undefined } {
+  const authToken = 'authToken' in options ? options.authToken : host.authToken;
+  if (options.port !== undefined) return { port: options.port, bindHost: options.host ?? '127.0.0.1', authToken };
+  const server = host.endpoint;
+  const port = server === undefined ? Number.NaN : Number(server.slice(server.lastIndexOf(':') + 1));
+  if (server === undefined || !Number.isInteger(port) || port <= 0 || port > 65_535) {
+    throw new TypeError(`startQueryServer needs a port: give options.port, or set application.server (host:port) in the application's config${server === undefined ? '' : ` (it is '${server}')`}`);
+  }
+  return { port, bindHost: options.host ?? defaultBindHost(server), authToken };
+}
+
 /**
  * Serves the interactive-query GraphQL API of one instance (DESIGN §4): `POST /graphql` (and
- * graphql-ws subscriptions on the same path), `/healthz`, `/readyz`, `/metrics`.
+ * graphql-ws subscriptions on the same path), `/healthz`, `/readyz`, `/metrics`. Without options
+ * it serves where the application's config says: the port of `application.server` (on its
+ * host when that is loopback, else on every interface), requiring `query.auth.token` when set.
+ * `kstreams run` starts it that way by itself.
  *
  * @example
- * const server = await startQueryServer(streams, { port: 4001 });
- * // POST http://127.0.0.1:4001/graphql  { keyValue(store: "address", key: "andy") { value servedBy } }
+ * const streams = new KafkaStreams(topology, { ..., 'application.server': 'orders-1.internal:4001' });
+ * await streams.start();
+ * const server = await startQueryServer(streams);   // listens on 0.0.0.0:4001
+ * // POST http://orders-1.internal:4001/graphql  { keyValue(store: "address", key: "andy") { value servedBy } }
  * await server.close();
  */
-export async function startQueryServer(source: QueryHost | KafkaStreams, options: QueryServerOptions): Promise<QueryServer> {
+export async function startQueryServer(source: QueryHost | KafkaStreams, options: QueryServerOptions = {}): Promise<QueryServer> {
   const host = asQueryHost(source);
+  const listen = resolveListen(host, options);
   const metrics = new QueryMetrics();
   const streamsMetrics = (source as { metrics?: unknown }).metrics;
   if (typeof streamsMetrics === 'function') metrics.exposeStreamsMetrics(() => (streamsMetrics as () => MetricValue[]).call(source));
   // Served from a KafkaStreams client, /metrics carries its task, cache, store and restore series too.
   if (!('localStores' in source)) registerStreamsMetrics(metrics.registry, source);
   const forwarder = new HttpForwarder({
-    authToken: options.authToken,
+    authToken: listen.authToken,
     timeoutMs: options.forwardTimeoutMs,
     onForward: (target, operation) => metrics.forwarded.inc({ target, operation }),
   });
   const router = new QueryRouter(host, forwarder, options.limits);
   const documentLimits: DocumentLimits = { ...defaultDocumentLimits, ...options.limits };
-  const changes = new ChangeFeed(router, options.authToken);
+  const changes = new ChangeFeed(router, listen.authToken);
   const schema = executableSchema<QueryContext>({
     Query: queryResolvers((endpoint) => forwarder.instanceState(endpoint)),
     Subscription: changes.resolvers(),
@@ -99,7 +127,7 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
   const wsCleanup = useServer({
     schema,
     context: (ctx) => new QueryContext(router, ctx.connectionParams?.['forwarded'] === true, undefined),
-    onConnect: (ctx) => options.authToken === undefined || tokenMatches(String(ctx.connectionParams?.['authorization'] ?? ''), options.authToken),
+    onConnect: (ctx) => listen.authToken === undefined || tokenMatches(String(ctx.connectionParams?.['authorization'] ?? ''), listen.authToken),
   }, wsServer);
 
   const apollo = new ApolloServer<QueryContext>({
@@ -123,7 +151,7 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
   await apollo.start();
 
   const auth = (req: Request, res: Response, next: NextFunction): void => {
-    if (options.authToken === undefined || tokenMatches(req.get('authorization') ?? '', options.authToken)) return next();
+    if (listen.authToken === undefined || tokenMatches(req.get('authorization') ?? '', listen.authToken)) return next();
     res.status(401).json({ errors: [{ message: 'Missing or wrong Authorization bearer token', extensions: { code: 'UNAUTHENTICATED' } }] });
   };
   app.get('/healthz', (_req, res) => {
@@ -141,7 +169,7 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
   endpoints.graphql = graphqlEndpoint({
     apollo,
     maxBodyBytes,
-    authorized: (req) => options.authToken === undefined || tokenMatches(req.headers.authorization ?? '', options.authToken),
+    authorized: (req) => listen.authToken === undefined || tokenMatches(req.headers.authorization ?? '', listen.authToken),
     context: (req) => new QueryContext(router, req.headers[FORWARDED_HEADER] === '1', parsePartitions(header(req, PARTITIONS_HEADER))),
     fastPath: forwardedKeyValues(router, metrics),
   });
@@ -149,7 +177,7 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+    httpServer.listen(listen.port, listen.bindHost, () => resolve());
   });
   const { port, address } = httpServer.address() as AddressInfo;
   const shown = address.includes(':') ? `[${address}]` : address;

@@ -12,6 +12,8 @@ import type { WindowStore } from '../state/window-store.js';
 export interface QueryHost {
   /** This instance's `application.server` (`host:port`), or undefined when it has none. */
   readonly endpoint: string | undefined;
+  /** The application's `query.auth.token`, if set: the shared secret its query server requires by default. */
+  readonly authToken?: string | undefined;
   /** The client's lifecycle state (`KafkaStreams.state()`: CREATED, REBALANCING, RUNNING, ...). */
   state(): string;
   /** Every queryable store of the topology, whether or not this instance holds a partition of it. */

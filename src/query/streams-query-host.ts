@@ -15,6 +15,7 @@ export interface QueryableTask {
 /** The parts of a running `KafkaStreams` a {@link QueryHost} is made of. */
 export interface StreamsQueryParts {
   readonly endpoint: string | undefined;
+  readonly authToken?: string | undefined;
   state(): string;
   stores(): readonly QueryableStoreInfo[];
   instances(): readonly HostPartitions[];
@@ -29,6 +30,7 @@ export interface StreamsQueryParts {
 export function streamsQueryHost(parts: StreamsQueryParts): QueryHost {
   return {
     endpoint: parts.endpoint,
+    authToken: parts.authToken,
     state: () => parts.state(),
     stores: () => parts.stores(),
     instances: () => parts.instances(),

@@ -85,6 +85,8 @@ export class KafkaStreams implements AsyncDisposable {
   constructor(topology: Topology, config: StreamsConfigInput) {
     this.#topology = topology;
     this.#config = resolveConfig(config);
+    const token = config['query.auth.token'];
+    this.#queryAuthToken = typeof token === 'string' && token !== '' ? token : undefined;
     this.#log = logger.child({ app: this.#config.applicationId, client: this.#config.clientId });
   }
 
@@ -286,6 +288,7 @@ export class KafkaStreams implements AsyncDisposable {
   queryHost(): QueryHost {
     return (this.#queryHost ??= streamsQueryHost({
       endpoint: this.#config.applicationServer,
+      authToken: this.#queryAuthToken,
       state: () => this.#state,
       stores: () => this.#queryableStores(),
       instances: () => this.#assignment.hosts,
@@ -295,6 +298,8 @@ export class KafkaStreams implements AsyncDisposable {
   }
 
   #queryHost: QueryHost | undefined;
+  /** `query.auth.token` from the config (passed along to the query server). */
+  readonly #queryAuthToken: string | undefined;
   /** Key-value store changes of the active tasks, from their changelog records (GraphQL `Subscription.changes`). */
   readonly #storeChanges = new StoreChangeHub(() => this.#queryableStores());
   #queryStores: QueryableStoreInfo[] | undefined;
