@@ -6,7 +6,7 @@ import { AsyncQueue } from './async-queue.js';
 import type { QueryContext } from './context.js';
 import type { SchemaResolvers } from './schema.js';
 
-const CHANGES = 'subscription Changes($store: String!, $key: String) { changes(store: $store, key: $key) { store key value partition timestamp } }';
+const CHANGES = 'subscription Changes($store: String!, $key: String) { changes(store: $store, key: $key) { store key value partition timestamp windowStart windowEnd } }';
 
 /**
  * `Subscription.changes`: every instance pushes the changes of the partitions it owns; a
@@ -48,11 +48,18 @@ export class ChangeFeed {
       retryAttempts: 5,
     });
     this.#clients.add(client);
-    const stop = client.subscribe<{ changes: Omit<KeyValueChangeResult, 'timestamp'> & { timestamp: string } }>(
+    type Remote = Omit<KeyValueChangeResult, 'timestamp' | 'windowStart' | 'windowEnd'> & { timestamp: string; windowStart: string | null; windowEnd: string | null };
+    const stop = client.subscribe<{ changes: Remote }>(
       { query: CHANGES, variables: { store, key } },
       {
         next: ({ data }) => {
-          if (data?.changes !== undefined) queue.push({ ...data.changes, timestamp: Date.parse(data.changes.timestamp) });
+          if (data?.changes === undefined) return;
+          const { windowStart, windowEnd, ...rest } = data.changes;
+          queue.push({
+            ...rest,
+            timestamp: Date.parse(rest.timestamp),
+            ...(windowStart === null || windowEnd === null ? {} : { windowStart: Date.parse(windowStart), windowEnd: Date.parse(windowEnd) }),
+          });
         },
         error: () => {},
         complete: () => {},

@@ -127,6 +127,10 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
   const wsCleanup = useServer({
     schema,
     context: (ctx) => new QueryContext(router, ctx.connectionParams?.['forwarded'] === true, undefined),
+    // A subscription that cannot start (its answer is a result with errors, or an error message)
+    // carries its code in `extensions`, as query errors do.
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors === undefined ? undefined : { ...result, errors: result.errors.map((e) => formatQueryError(e.toJSON(), e)) }),
+    onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatQueryError(e.toJSON(), e)),
     onConnect: (ctx) => listen.authToken === undefined || tokenMatches(String(ctx.connectionParams?.['authorization'] ?? ''), listen.authToken),
   }, wsServer);
 

@@ -34,11 +34,14 @@ export interface QueryHost {
   subscribeChanges?(listener: (change: StoreChange) => void): () => void;
 }
 
-/** One change of a key-value store's entry, in bytes, as a task wrote it. */
+/** One change of a key-value or window store's entry, in bytes, as a task wrote it. */
 export interface StoreChange {
   readonly store: string;
   readonly partition: number;
+  /** The record key (of a window store: without the window). */
   readonly key: Buffer;
+  /** The start of the window the change is in (window stores only). */
+  readonly windowStart?: number;
   /** The new stored bytes (timestamped stores: with their timestamp), `null` for a delete. */
   readonly value: Buffer | null;
   readonly timestamp: number;

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Serdes } from '../../src/serde/serdes.js';
 import { withTimestamp } from '../../src/state/value-and-timestamp.js';
+import { WINDOW_SIZE_MS } from '../query/fake-cluster.js';
 import { ServedCluster } from './servers.js';
 
 const json = Serdes.Json<unknown>();
@@ -104,6 +105,56 @@ describe('Subscription.changes with a shared secret', () => {
         await client.dispose();
       }
     } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('Subscription.changes of a window store', () => {
+  it('a client on instance A receives window changes made on B and C, with their window', async () => {
+    const c = await ServedCluster.start(3, 6);
+    const client = createClient({ url: c.url(0).replace('http', 'ws'), webSocketImpl: WebSocket, lazy: false });
+    try {
+      const keys = ['andy', 'bob', 'carl', 'dora', 'emil', 'fay', 'gus', 'hal'];
+      expect(new Set(keys.map((k) => c.cluster.owner('clicks', k).index))).toEqual(new Set([0, 1, 2]));
+      const received: Array<{ key: string; value: unknown; windowStart: string; windowEnd: string; partition: number }> = [];
+      const done = new Promise<void>((resolve, reject) => {
+        client.subscribe<{ changes: (typeof received)[number] }>(
+          { query: 'subscription { changes(store: "clicks") { key value partition windowStart windowEnd } }' },
+          { next: ({ data }) => { received.push(data!.changes); if (received.length === keys.length) resolve(); }, error: reject, complete: () => {} },
+        );
+      });
+      await waitFor(() => c.cluster.hosts.every((h) => h.changeListeners === 1));
+      keys.forEach((k, i) => c.cluster.owner('clicks', k).emit({
+        store: 'clicks', partition: c.cluster.partitionOf('clicks', k), key: Buffer.from(k), windowStart: 3_000 + i, value: json.serialize('', i + 1)!, timestamp: 3_500 + i,
+      }));
+      await done;
+      for (const r of received) {
+        const i = keys.indexOf(r.key);
+        expect(r).toEqual({ key: keys[i], value: i + 1, partition: c.cluster.partitionOf('clicks', r.key), windowStart: new Date(3_000 + i).toISOString(), windowEnd: new Date(3_000 + i + WINDOW_SIZE_MS).toISOString() });
+      }
+    } finally {
+      await client.dispose();
+      await c.close();
+    }
+  });
+
+  it('a key-value change has no window; a session store is WRONG_STORE_TYPE', async () => {
+    const c = await ServedCluster.start(1, 2);
+    const client = createClient({ url: c.url(0).replace('http', 'ws'), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+    try {
+      const first = new Promise<unknown>((resolve, reject) => {
+        client.subscribe<{ changes: unknown }>({ query: 'subscription { changes(store: "address") { key windowStart windowEnd } }' }, { next: ({ data }) => resolve(data!.changes), error: reject, complete: () => {} });
+      });
+      await waitFor(() => c.cluster.hosts[0]!.changeListeners === 1);
+      c.cluster.hosts[0]!.emit({ store: 'address', partition: c.cluster.partitionOf('address', 'andy'), key: Buffer.from('andy'), value: withTimestamp(json.serialize('', 1)!, 9), timestamp: 9 });
+      expect(await first).toEqual({ key: 'andy', windowStart: null, windowEnd: null });
+      const refused = await new Promise<unknown>((resolve) => {
+        client.subscribe({ query: 'subscription { changes(store: "visits") { key } }' }, { next: resolve, error: resolve, complete: () => resolve('completed') });
+      });
+      expect(JSON.stringify(refused)).toContain('WRONG_STORE_TYPE');
+    } finally {
+      await client.dispose();
       await c.close();
     }
   });
