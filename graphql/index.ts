@@ -8,3 +8,4 @@ export { queryErrorCodes, REBALANCING_RETRY_AFTER_MS } from './errors.js';
 export type { QueryErrorCode } from './errors.js';
 export type { QueryMetrics } from './metrics.js';
 export type { DocumentLimits } from './limits.js';
+export type { TypedStores, TypedStoreField } from './typed-stores.js';

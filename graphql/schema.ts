@@ -21,11 +21,11 @@ export interface SchemaResolvers<TContext> {
 }
 
 /**
- * The executable schema: the SDL with our scalars and resolvers bound onto it (what
+ * The executable schema: the SDL (plus `extraSdl`, e.g. typed store fields) with our scalars and resolvers bound onto it (what
  * `makeExecutableSchema` does, in the few lines this schema needs, without another dependency).
  */
-export function executableSchema<TContext>(resolvers: SchemaResolvers<TContext>): GraphQLSchema {
-  const schema = buildSchema(schemaSource());
+export function executableSchema<TContext>(resolvers: SchemaResolvers<TContext>, extraSdl = ''): GraphQLSchema {
+  const schema = buildSchema(`${schemaSource()}\n${extraSdl}`);
   Object.assign(schema.getType('JSON')!, { serialize: JSONScalar.serialize, parseValue: JSONScalar.parseValue, parseLiteral: JSONScalar.parseLiteral });
   Object.assign(schema.getType('DateTime')!, { serialize: DateTimeScalar.serialize, parseValue: DateTimeScalar.parseValue, parseLiteral: DateTimeScalar.parseLiteral });
   const query = schema.getQueryType()!.getFields();

@@ -24,6 +24,7 @@ import { registerStreamsMetrics } from './streams-metrics.js';
 import { queryResolvers } from './resolvers.js';
 import { executableSchema } from './schema.js';
 import { ChangeFeed } from './change-feed.js';
+import { typedStoresResolvers, typedStoresSdl, type TypedStores } from './typed-stores.js';
 import { dashboardRouter } from './dashboard.js';
 
 export interface QueryServerOptions {
@@ -48,6 +49,8 @@ export interface QueryServerOptions {
   readonly maxBodyBytes?: number;
   /** How long a forwarded request may take before OWNER_UNREACHABLE (default 5 s). */
   readonly forwardTimeoutMs?: number;
+  /** Typed per-store fields: `address(key: "andy") { street city }` (see {@link TypedStores}). */
+  readonly typedStores?: TypedStores;
 }
 
 export interface QueryServer {
@@ -110,9 +113,9 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
   const documentLimits: DocumentLimits = { ...defaultDocumentLimits, ...options.limits };
   const changes = new ChangeFeed(router, listen.authToken);
   const schema = executableSchema<QueryContext>({
-    Query: queryResolvers((endpoint) => forwarder.instanceState(endpoint)),
+    Query: { ...queryResolvers((endpoint) => forwarder.instanceState(endpoint)), ...(options.typedStores === undefined ? {} : typedStoresResolvers(options.typedStores)) },
     Subscription: changes.resolvers(),
-  });
+  }, options.typedStores === undefined ? '' : typedStoresSdl(options.typedStores));
 
   const app = express();
   app.set('etag', false);
