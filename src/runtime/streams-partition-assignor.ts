@@ -3,9 +3,9 @@ import type { MemberAssignment, MemberSubscription, PartitionAssignor, TopicPart
 import type { SubtopologyMetadata } from '../topology/topology-metadata.js';
 import { AssignorError, encodeAssignmentInfo, type AssignorErrorCode, type HostAssignment } from './assignment-info.js';
 import { groupPartitionsIntoTasks } from './partition-grouper.js';
-import { assignActiveTasks, type ClientState } from './sticky-task-assignment.js';
+import { assignActiveTasks, assignStandbyTasks, type ClientState } from './sticky-task-assignment.js';
 import { decodeSubscriptionInfo, encodeSubscriptionInfo, SUBSCRIPTION_VERSION, type SubscriptionInfo } from './subscription-info.js';
-import type { TaskId } from './task.js';
+import { parseTaskId, type TaskId } from './task.js';
 
 /** What a stream thread's assignor reads about its own client at each join. */
 export interface AssignorContext {
@@ -14,6 +14,14 @@ export interface AssignorContext {
   readonly subtopologies: readonly SubtopologyMetadata[];
   /** Active tasks this consumer holds, or held until the revocation before this join. */
   readonly ownedActiveTasks: () => readonly TaskId[];
+  /** Standby tasks this consumer holds. Absent: none. */
+  readonly ownedStandbyTasks?: () => readonly TaskId[];
+  /** Offset sums of the task states this client has locally (see `SubscriptionInfo.taskOffsetSums`). Absent: none. */
+  readonly taskOffsetSums?: () => Readonly<Record<TaskId, number>>;
+  /** `num.standby.replicas` (the leader's config decides). Default 0. */
+  readonly numStandbyReplicas?: number;
+  /** Sub-topologies with logged stores: only their tasks get standbys. Default: none. */
+  readonly statefulSubtopologies?: ReadonlySet<number>;
   /** True once the client asked the whole application to shut down. */
   readonly shutdownRequested: () => boolean;
   readonly log: Logger;
@@ -40,7 +48,8 @@ export class StreamsPartitionAssignor implements PartitionAssignor {
       processId: this.#ctx.processId,
       endpoint: this.#ctx.endpoint,
       activeTasks: this.#ctx.ownedActiveTasks(),
-      standbyTasks: [],
+      standbyTasks: this.#ctx.ownedStandbyTasks?.() ?? [],
+      taskOffsetSums: this.#ctx.taskOffsetSums?.() ?? {},
       shutdownRequested: this.#ctx.shutdownRequested(),
     });
   }
@@ -70,21 +79,33 @@ export class StreamsPartitionAssignor implements PartitionAssignor {
       return this.#everyone(members, AssignorError.INCOMPLETE_SOURCE_TOPIC_METADATA, version);
     }
 
-    const clients = new Map<string, { consumers: { memberId: string; previousActiveTasks: readonly TaskId[] }[]; endpoint?: string }>();
+    type Client = { consumers: { memberId: string; previousActiveTasks: readonly TaskId[]; previousStandbyTasks: readonly TaskId[] }[]; endpoint?: string; offsetSums: Map<TaskId, number> };
+    const clients = new Map<string, Client>();
     for (const [memberId, s] of subscriptions) {
-      const client = clients.get(s.processId) ?? { consumers: [] };
-      client.consumers.push({ memberId, previousActiveTasks: s.activeTasks });
+      const client = clients.get(s.processId) ?? { consumers: [], offsetSums: new Map<TaskId, number>() };
+      client.consumers.push({ memberId, previousActiveTasks: s.activeTasks, previousStandbyTasks: s.standbyTasks });
       if (s.endpoint !== undefined) client.endpoint = s.endpoint;
+      // Threads of one client read the same state directory: the highest sum reported wins.
+      for (const [t, sum] of Object.entries(s.taskOffsetSums ?? {})) client.offsetSums.set(t, Math.max(sum, client.offsetSums.get(t) ?? -1));
       clients.set(s.processId, client);
     }
-    const clientStates: ClientState[] = [...clients].map(([processId, c]) => ({ processId, consumers: c.consumers }));
+    const clientStates: ClientState[] = [...clients].map(([processId, c]) => ({ processId, consumers: c.consumers, taskOffsetSums: c.offsetSums }));
     const byMember = assignActiveTasks([...tasks.keys()], clientStates);
+    const stateful = this.#ctx.statefulSubtopologies ?? new Set<number>();
+    const standbyByMember = assignStandbyTasks(
+      [...tasks.keys()].filter((t) => stateful.has(parseTaskId(t).subtopology)),
+      clientStates,
+      byMember,
+      this.#ctx.numStandbyReplicas ?? 0,
+    );
 
     const hosts: HostAssignment[] = [];
+    const partitionsOf = (ids: readonly TaskId[] | undefined): TopicPartition[] => (ids ?? []).flatMap((t) => tasks.get(t) ?? []);
     for (const [processId, c] of clients) {
       if (c.endpoint === undefined) continue;
-      const active = c.consumers.flatMap((m) => (byMember.get(m.memberId) ?? []).flatMap((t) => tasks.get(t) ?? []));
-      hosts.push({ endpoint: c.endpoint, processId, active, standby: [] });
+      const active = c.consumers.flatMap((m) => partitionsOf(byMember.get(m.memberId)));
+      const standby = c.consumers.flatMap((m) => partitionsOf(standbyByMember.get(m.memberId)));
+      hosts.push({ endpoint: c.endpoint, processId, active, standby });
     }
     hosts.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
 
@@ -92,13 +113,18 @@ export class StreamsPartitionAssignor implements PartitionAssignor {
     for (const m of members) {
       const own = byMember.get(m.memberId) ?? [];
       const activeTasks = new Map<TaskId, readonly TopicPartition[]>(own.map((t) => [t, tasks.get(t) ?? []]));
+      const standbyTasks = new Map<TaskId, readonly TopicPartition[]>((standbyByMember.get(m.memberId) ?? []).map((t) => [t, tasks.get(t) ?? []]));
       out.set(m.memberId, {
         partitions: [...activeTasks.values()].flat(),
-        userData: encodeAssignmentInfo({ errorCode: AssignorError.NONE, activeTasks, standbyTasks: new Map(), hosts }, version),
+        userData: encodeAssignmentInfo({ errorCode: AssignorError.NONE, activeTasks, standbyTasks, hosts }, version),
       });
     }
     this.#ctx.log.info(
-      { members: members.length, clients: clients.size, tasks: tasks.size, assignment: Object.fromEntries([...byMember].map(([m, t]) => [m, t.join(',')])) },
+      {
+        members: members.length, clients: clients.size, tasks: tasks.size,
+        assignment: Object.fromEntries([...byMember].map(([m, t]) => [m, t.join(',')])),
+        standbys: Object.fromEntries([...standbyByMember].filter(([, t]) => t.length > 0).map(([m, t]) => [m, t.join(',')])),
+      },
       'computed task assignment',
     );
     return out;

@@ -14,8 +14,15 @@ export interface SubscriptionInfo {
   readonly endpoint?: string;
   /** Active tasks this consumer holds, or held until the revocation that led to this join (stickiness). */
   readonly activeTasks: readonly TaskId[];
-  /** Standby tasks this consumer holds (standby replicas come with the state issue). */
+  /** Standby tasks this consumer holds (warm replicas of other clients' active tasks). */
   readonly standbyTasks: readonly TaskId[];
+  /**
+   * Kafka Streams' task offset sums: for each task whose state this client has on disk or in a
+   * standby (not counting its running active tasks), the sum of the changelog offsets its
+   * stores hold. The leader places an active task where its state is most caught up. Absent
+   * when the member sent none (older members): treated as no local state.
+   */
+  readonly taskOffsetSums?: Readonly<Record<TaskId, number>>;
   /** Set when the client's uncaught-exception handler chose SHUTDOWN_APPLICATION. */
   readonly shutdownRequested: boolean;
 }
@@ -28,6 +35,7 @@ export function encodeSubscriptionInfo(info: Omit<SubscriptionInfo, 'version'>, 
     ...(info.endpoint !== undefined ? { endpoint: info.endpoint } : {}),
     activeTasks: info.activeTasks,
     standbyTasks: info.standbyTasks,
+    ...(info.taskOffsetSums !== undefined ? { taskOffsetSums: info.taskOffsetSums } : {}),
     shutdownRequested: info.shutdownRequested,
   });
 }
@@ -44,6 +52,7 @@ export function decodeSubscriptionInfo(data: Buffer): SubscriptionInfo {
     ...(typeof endpoint === 'string' ? { endpoint } : {}),
     activeTasks: stringArray(body['activeTasks']),
     standbyTasks: stringArray(body['standbyTasks']),
+    ...(body['taskOffsetSums'] !== undefined ? { taskOffsetSums: offsetSums(body['taskOffsetSums']) } : {}),
     shutdownRequested: body['shutdownRequested'] === true,
   };
 }
@@ -65,6 +74,14 @@ export function decodeVersioned(data: Buffer, what: string): { version: number; 
     throw new TypeError(`The ${what} userData must hold a JSON object, but got: ${typeof body}`);
   }
   return { version, body: body as Record<string, unknown> };
+}
+
+/** Keeps the entries that are task ids with non-negative integer sums; anything else is ignored. */
+function offsetSums(v: unknown): Record<TaskId, number> {
+  const out: Record<TaskId, number> = {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return out;
+  for (const [task, sum] of Object.entries(v)) if (Number.isSafeInteger(sum) && (sum as number) >= 0) out[task] = sum as number;
+  return out;
 }
 
 function stringArray(v: unknown): string[] {

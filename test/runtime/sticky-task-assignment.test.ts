@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apportion, assignActiveTasks, type ClientState } from '../../src/runtime/sticky-task-assignment.js';
+import { apportion, assignActiveTasks, assignStandbyTasks, type ClientState } from '../../src/runtime/sticky-task-assignment.js';
 
 const tasks = (subtopologies: number, partitions: number): string[] =>
   Array.from({ length: subtopologies }, (_, s) => Array.from({ length: partitions }, (_, p) => `${s}_${p}`)).flat();
@@ -113,5 +113,90 @@ describe('apportion', () => {
 
   it('sums to the total', () => {
     for (let total = 0; total < 20; total++) expect(apportion(total, [3, 1, 2], [0, 0, 0]).reduce((a, b) => a + b, 0)).toBe(total);
+  });
+});
+
+const withState = (c: ClientState, sums: Record<string, number>, previousStandby: string[] = []): ClientState => ({
+  ...c,
+  consumers: c.consumers.map((m, i) => (i === 0 ? { ...m, previousStandbyTasks: previousStandby } : m)),
+  taskOffsetSums: new Map(Object.entries(sums)),
+});
+
+describe('assignActiveTasks: state-aware', () => {
+  it('fails a task over to the client with the most caught-up copy of its state', () => {
+    // 'a' left; its tasks 0_0..0_2 go where their state is: 'c' is most caught up on 0_0 and 0_1, 'b' on 0_2.
+    const b = withState(client('b', ['b1', ['0_3', '0_4']]), { '0_0': 10, '0_1': 5, '0_2': 900 });
+    const c = withState(client('c', ['c1', ['0_5']]), { '0_0': 800, '0_1': 700, '0_2': 100 });
+    const r = assignActiveTasks(tasks(1, 6), [b, c]);
+    expect(r.get('c1')).toEqual(['0_0', '0_1', '0_5']);
+    expect(r.get('b1')).toEqual(['0_2', '0_3', '0_4']);
+  });
+
+  it('keeps the previous active owner over a standby with more state, and stays balanced', () => {
+    const a = client('a', ['a1', ['0_0', '0_1']]);
+    const b = withState(client('b', ['b1', []]), { '0_0': 1_000, '0_1': 1_000, '0_2': 1_000, '0_3': 1_000 });
+    const r = assignActiveTasks(tasks(1, 4), [a, b]);
+    expect(r.get('a1')).toEqual(['0_0', '0_1']);
+    expect(r.get('b1')).toEqual(['0_2', '0_3']);
+  });
+
+  it('gives a restarted client (no active tasks held, stores on disk) its tasks back', () => {
+    const a = withState(client('a', ['a1', []]), { '0_0': 50, '0_2': 50, '0_4': 50 });
+    const b = client('b', ['b1', ['0_0', '0_1', '0_2', '0_3', '0_4', '0_5']]);
+    const r = assignActiveTasks(tasks(1, 6), [a, b]);
+    expect(r.get('a1')).toEqual(['0_0', '0_2', '0_4']);
+    expect(r.get('b1')).toEqual(['0_1', '0_3', '0_5']);
+  });
+});
+
+describe('assignStandbyTasks', () => {
+  const activeOf = (r: Map<string, string[]>, member: string): string[] => r.get(member) ?? [];
+
+  it('never puts a standby on the client of the active task, and balances them', () => {
+    const clients = [client('a', ['a1']), client('b', ['b1']), client('c', ['c1'])];
+    const active = assignActiveTasks(tasks(1, 6), clients);
+    const standby = assignStandbyTasks(tasks(1, 6), clients, active, 1);
+    for (const m of ['a1', 'b1', 'c1']) for (const t of activeOf(standby, m)) expect(activeOf(active, m)).not.toContain(t);
+    expect([...standby.values()].flat().sort()).toEqual(tasks(1, 6).sort());
+    expect(loads(standby)).toEqual([2, 2, 2]);
+  });
+
+  it('places two replicas of a task on two different clients, and fewer when clients run out', () => {
+    const three = [client('a', ['a1']), client('b', ['b1']), client('c', ['c1'])];
+    const active = assignActiveTasks(tasks(1, 3), three);
+    const two = assignStandbyTasks(tasks(1, 3), three, active, 2);
+    for (const t of tasks(1, 3)) {
+      const holders = ['a1', 'b1', 'c1'].filter((m) => activeOf(two, m).includes(t) || activeOf(active, m).includes(t));
+      expect(holders).toHaveLength(3);
+    }
+    const pair = [client('a', ['a1']), client('b', ['b1'])];
+    const active2 = assignActiveTasks(tasks(1, 3), pair);
+    const capped = assignStandbyTasks(tasks(1, 3), pair, active2, 2);
+    expect([...capped.values()].flat().sort()).toEqual(tasks(1, 3).sort());
+  });
+
+  it('assigns none with one client or zero replicas', () => {
+    const one = [client('a', ['a1'], ['a2'])];
+    expect([...assignStandbyTasks(tasks(1, 4), one, assignActiveTasks(tasks(1, 4), one), 1).values()].flat()).toEqual([]);
+    const two = [client('a', ['a1']), client('b', ['b1'])];
+    expect([...assignStandbyTasks(tasks(1, 4), two, assignActiveTasks(tasks(1, 4), two), 0).values()].flat()).toEqual([]);
+  });
+
+  it('is sticky: a client keeps the standbys it held (state on disk) while that stays balanced', () => {
+    const active = new Map([['a1', ['0_0', '0_1']], ['b1', ['0_2', '0_3']], ['c1', ['0_4', '0_5']]]);
+    const a = withState(client('a', ['a1', ['0_0', '0_1']]), { '0_4': 10, '0_5': 10 }, ['0_4', '0_5']);
+    const b = withState(client('b', ['b1', ['0_2', '0_3']]), { '0_0': 10, '0_1': 10 }, ['0_0', '0_1']);
+    const c = withState(client('c', ['c1', ['0_4', '0_5']]), { '0_2': 10, '0_3': 10 }, ['0_2', '0_3']);
+    const standby = assignStandbyTasks(tasks(1, 6), [a, b, c], active, 1);
+    expect(standby.get('a1')).toEqual(['0_4', '0_5']);
+    expect(standby.get('b1')).toEqual(['0_0', '0_1']);
+    expect(standby.get('c1')).toEqual(['0_2', '0_3']);
+  });
+
+  it('spreads a client\'s standbys over its threads', () => {
+    const clients = [client('a', ['a1'], ['a2']), client('b', ['b1'], ['b2'])];
+    const active = assignActiveTasks(tasks(1, 8), clients);
+    const standby = assignStandbyTasks(tasks(1, 8), clients, active, 1);
+    expect(loads(standby)).toEqual([2, 2, 2, 2]);
   });
 });

@@ -98,6 +98,40 @@ describe('StreamsPartitionAssignor', () => {
     expect(decodeAssignmentInfo(a?.userData ?? Buffer.alloc(0))?.errorCode).toBe(AssignorError.INCOMPLETE_SOURCE_TOPIC_METADATA);
   });
 
+  it('with num.standby.replicas=1 gives each stateful task a standby on another client, listed in every member\'s endpoint map', async () => {
+    const make = (processId: string, endpoint: string, sums: Record<string, number> = {}): StreamsPartitionAssignor =>
+      new StreamsPartitionAssignor({
+        processId, endpoint, subtopologies, ownedActiveTasks: () => [], shutdownRequested: () => false, log: silent,
+        numStandbyReplicas: 1, statefulSubtopologies: new Set([0]), taskOffsetSums: () => sums,
+      });
+    const leader = make('p1', 'h1:1');
+    const result = await leader.assign([member('m1', leader), member('m2', make('p2', 'h2:1'))], counts);
+    const infos = new Map([...result].map(([id, a]) => [id, decodeAssignmentInfo(a.userData ?? Buffer.alloc(0))!]));
+    const m1 = infos.get('m1')!;
+    const m2 = infos.get('m2')!;
+    // Sub-topology 0 (3 tasks) is stateful: every task has its standby on the other client; sub-topology 1 none.
+    expect([...m1.standbyTasks.keys(), ...m2.standbyTasks.keys()].sort()).toEqual(['0_0', '0_1', '0_2']);
+    for (const [t] of m1.standbyTasks) expect(m1.activeTasks.has(t)).toBe(false);
+    for (const [t] of m2.standbyTasks) expect(m2.activeTasks.has(t)).toBe(false);
+    expect(sortTps(m1.standbyTasks.get([...m1.standbyTasks.keys()][0]!) ?? [])).toHaveLength(2);
+    // Standby partitions are not consumed: the member's partitions are its active ones only.
+    expect(sortTps(result.get('m1')!.partitions)).toEqual(sortTps([...m1.activeTasks.values()].flat()));
+    expect(m1.hosts).toEqual(m2.hosts);
+    const h1 = m1.hosts.find((h) => h.endpoint === 'h1:1')!;
+    expect(sortTps(h1.standby)).toEqual(sortTps([...m1.standbyTasks.values()].flat()));
+  });
+
+  it('fails a task over to the client whose subscription reports its state (offset sums)', async () => {
+    const make = (processId: string, sums: Record<string, number>): StreamsPartitionAssignor =>
+      new StreamsPartitionAssignor({ processId, endpoint: undefined, subtopologies, ownedActiveTasks: () => [], shutdownRequested: () => false, log: silent, taskOffsetSums: () => sums });
+    const a = make('p1', { '0_0': 5, '0_2': 7, '1_1': 3 });
+    const b = make('p2', { '0_1': 9, '1_0': 2 });
+    const result = await a.assign([member('m1', a), member('m2', b)], counts);
+    const tasksOf = (id: string): string[] => [...(decodeAssignmentInfo(result.get(id)!.userData ?? Buffer.alloc(0))?.activeTasks.keys() ?? [])].sort();
+    expect(tasksOf('m1')).toEqual(['0_0', '0_2', '1_1']);
+    expect(tasksOf('m2')).toEqual(['0_1', '1_0']);
+  });
+
   it('still assigns work to a member whose userData it cannot read', async () => {
     const leader = assignorFor('p1');
     const result = await leader.assign([member('m1', leader), { memberId: 'm2', topics: ['order'], userData: Buffer.from('junk') }], counts);
@@ -111,6 +145,13 @@ describe('subscription and assignment userData', () => {
     const bytes = encodeSubscriptionInfo({ processId: 'p', endpoint: 'h:1', activeTasks: ['0_1'], standbyTasks: [], shutdownRequested: true });
     expect(bytes.readInt32BE(0)).toBe(1);
     expect(decodeSubscriptionInfo(bytes)).toEqual({ version: 1, processId: 'p', endpoint: 'h:1', activeTasks: ['0_1'], standbyTasks: [], shutdownRequested: true });
+  });
+
+  it('round-trips task offset sums, dropping entries that are not non-negative integers', () => {
+    const bytes = encodeSubscriptionInfo({ processId: 'p', activeTasks: [], standbyTasks: ['0_2'], taskOffsetSums: { '0_2': 41, '1_0': 7 }, shutdownRequested: false });
+    expect(decodeSubscriptionInfo(bytes).taskOffsetSums).toEqual({ '0_2': 41, '1_0': 7 });
+    const odd = Buffer.concat([Buffer.from([0, 0, 0, 1]), Buffer.from(JSON.stringify({ processId: 'p', taskOffsetSums: { '0_0': -1, '0_1': 'x', '0_2': 3 } }))]);
+    expect(decodeSubscriptionInfo(odd).taskOffsetSums).toEqual({ '0_2': 3 });
   });
 
   it('rejects bytes that are not ours, saying what it got', () => {
