@@ -78,7 +78,7 @@ export { WindowedSerdes } from './dsl/windowed-serdes.js';
 import './dsl/kstream-stateful-operators.js';
 
 /* Runtime */
-export { KafkaStreams } from './runtime/kafka-streams.js';
+export { KafkaStreams, type LagInfo } from './runtime/kafka-streams.js';
 export type { KafkaStreamsState, StateListener } from './runtime/streams-state.js';
 export { StreamThreadExceptionResponse } from './runtime/uncaught-exception-handler.js';
 export type { StreamsUncaughtExceptionHandler } from './runtime/uncaught-exception-handler.js';

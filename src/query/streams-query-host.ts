@@ -10,6 +10,8 @@ export interface QueryableTask {
   readonly restoring: boolean;
   /** The task's store of that name (typed, as processors see it), or undefined. */
   stateStore(name: string): unknown;
+  /** Changelog records the task's copy of store `name` is behind (standbys), when known. */
+  offsetLag?(name: string): number | undefined;
 }
 
 /** The parts of a running `KafkaStreams` a {@link QueryHost} is made of. */
@@ -40,7 +42,8 @@ export function streamsQueryHost(parts: StreamsQueryParts): QueryHost {
         const typed = task.stateStore(name);
         if (typed === undefined || typed === null) continue;
         const inner = (typed as { inner?: unknown }).inner ?? typed;
-        out.push({ partition: parseTaskIdPartition(task.id), active: task.active, state: task.restoring ? 'RESTORING' : 'RUNNING', store: inner as ByteStore });
+        const offsetLag = task.offsetLag?.(name);
+        out.push({ partition: parseTaskIdPartition(task.id), active: task.active, state: task.restoring ? 'RESTORING' : 'RUNNING', store: inner as ByteStore, ...(offsetLag === undefined ? {} : { offsetLag }) });
       }
       return out.sort((a, b) => a.partition - b.partition);
     },

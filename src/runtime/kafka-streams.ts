@@ -17,6 +17,8 @@ import type { StreamsMetadata } from './streams-metadata.js';
 import { checkTransition, type KafkaStreamsState, type StateListener } from './streams-state.js';
 import { createGlobalStateTask } from './global-state-task.js';
 import { GlobalStreamThread } from './global-stream-thread.js';
+import { StandbyTask } from './standby-task.js';
+import { StandbyUpdater } from './standby-updater.js';
 import { createStreamTask } from './stream-task.js';
 import { StreamThread, type StreamThreadListener, type StreamThreadState } from './stream-thread.js';
 import { prepareTopics, type PartitionCounts } from './topic-preparation.js';
@@ -29,6 +31,16 @@ import { streamsQueryHost } from '../query/streams-query-host.js';
 import { StoreChangeHub } from '../query/store-change-hub.js';
 import { queryableStoresOf } from '../query/topology-stores.js';
 import type { Serde } from '../serde/serde.js';
+
+/** How far a local copy of a store partition is behind its changelog (Kafka Streams' `LagInfo`). */
+export interface LagInfo {
+  /** The next changelog offset the local store will apply (everything before it is in the store). */
+  readonly currentOffsetPosition: number;
+  /** The changelog's end offset. */
+  readonly endOffsetPosition: number;
+  /** `endOffsetPosition - currentOffsetPosition`, never negative. */
+  readonly offsetLag: number;
+}
 
 /**
  * Runs a topology against Kafka: one client of the application's consumer group, with
@@ -76,6 +88,8 @@ export class KafkaStreams implements AsyncDisposable {
   #assignment: { generationId: number; hosts: AssignmentInfo['hosts'] } = { generationId: -1, hosts: [] };
   /** Reads the global stores (GlobalKTables); undefined when the topology has none. */
   #globalThread: GlobalStreamThread | undefined;
+  /** Keeps this client's standby tasks warm; created at start. */
+  #standbys: StandbyUpdater | undefined;
 
   /**
    * @param topology what to run (`StreamsBuilder.build()` or a hand-built `Topology`)
@@ -169,6 +183,7 @@ export class KafkaStreams implements AsyncDisposable {
       if (this.#state !== 'REBALANCING') return;
       await this.#startGlobalThread(client, admin);
       if (this.#state !== 'REBALANCING') return;
+      this.#startStandbyUpdater(client);
       for (let i = 0; i < this.#config.numStreamThreads; i++) this.#startThread();
       this.#log.info({ threads: this.#config.numStreamThreads, processId: this.#processId }, 'started; joining the group');
     } catch (e) {
@@ -276,6 +291,44 @@ export class KafkaStreams implements AsyncDisposable {
     return queryMetadataForKey(this.queryHost(), storeName, key, keySerializer);
   }
 
+  /**
+   * How far behind each local copy of each store is (Kafka Streams' `allLocalStorePartitionLags`):
+   * store name → partition → positions in the store's changelog, for active tasks and standbys.
+   * An active task that is running counts as caught up (lag 0); a restoring one and a standby
+   * report the next changelog offset they will apply against the log end, read from the broker now.
+   * Stores without a changelog are left out.
+   */
+  async allLocalStorePartitionLags(): Promise<Map<string, Map<number, LagInfo>>> {
+    const admin = this.#admin;
+    if (admin === undefined) throw new IllegalStateException(`allLocalStorePartitionLags() needs a started client, but the client is ${this.#state}`);
+    const ends = new Map<string, Map<number, number>>();
+    const endOf = async (topic: string, partition: number): Promise<number> => {
+      let byPartition = ends.get(topic);
+      if (byPartition === undefined) {
+        byPartition = new Map((await admin.listOffsets(topic)).map((o) => [o.partition, o.latest]));
+        ends.set(topic, byPartition);
+      }
+      return byPartition.get(partition) ?? 0;
+    };
+    const out = new Map<string, Map<number, LagInfo>>();
+    const put = (store: string, partition: number, current: number, end: number): void => {
+      let byPartition = out.get(store);
+      if (byPartition === undefined) out.set(store, (byPartition = new Map()));
+      byPartition.set(partition, { currentOffsetPosition: current, endOffsetPosition: end, offsetLag: Math.max(0, end - current) });
+    };
+    for (const task of [...this.#threads].flatMap((t) => t.activeTasks())) {
+      for (const cp of task.changelogPartitions()) {
+        const end = await endOf(cp.topic, cp.partition);
+        put(cp.storeName, cp.partition, task.restoring ? (cp.checkpointOffset ?? -1) + 1 : end, end);
+      }
+    }
+    for (const lag of this.#standbys?.lags() ?? []) {
+      const end = Math.max(lag.position, await endOf(`${this.#config.applicationId}-${lag.store}-changelog`, lag.partition).catch(() => lag.end));
+      put(lag.store, lag.partition, lag.position, end);
+    }
+    return out;
+  }
+
   /** The clients that hold an active or standby partition of store `storeName`. */
   streamsMetadataForStore(storeName: string): StreamsMetadata[] {
     const info = this.#queryableStores().find((s) => s.name === storeName);
@@ -292,7 +345,12 @@ export class KafkaStreams implements AsyncDisposable {
       state: () => this.#state,
       stores: () => this.#queryableStores(),
       instances: () => this.#assignment.hosts,
-      tasks: () => [...this.#threads].flatMap((t) => t.activeTasks().map((task) => ({ id: task.id, active: true, restoring: task.restoring, stateStore: (name: string) => task.store(name) }))),
+      tasks: () => [
+        ...[...this.#threads].flatMap((t) => t.activeTasks().map((task) => ({ id: task.id, active: true, restoring: task.restoring, stateStore: (name: string) => task.store(name) }))),
+        ...(this.#standbys?.tasks() ?? []).map((task) => ({
+          id: task.id, active: false, restoring: false, stateStore: (name: string) => task.store(name), offsetLag: (name: string) => this.#standbys?.offsetLag(task.id, name),
+        })),
+      ],
       subscribeChanges: (listener) => this.#storeChanges.subscribe(listener),
     }));
   }
@@ -345,6 +403,23 @@ export class KafkaStreams implements AsyncDisposable {
     await thread.start();
   }
 
+  #startStandbyUpdater(client: KafkaClient): void {
+    const updater = new StandbyUpdater({
+      client,
+      readCommitted: this.#config.processingGuarantee === 'exactly_once_v2',
+      createTask: (id) => new StandbyTask(this.#topology, id, this.#config, this.#log),
+      listOffsets: (topic) => {
+        if (this.#admin === undefined) throw new IllegalStateException('The admin client is closed');
+        return this.#admin.listOffsets(topic);
+      },
+      applicationStateDir: join(this.#config.stateDir, this.#config.applicationId),
+      commitIntervalMs: this.#config.commitIntervalMs,
+      log: this.#log.child({ thread: `${this.#config.clientId}-StandbyUpdater` }),
+    });
+    this.#standbys = updater;
+    updater.start();
+  }
+
   #startThread(): StreamThread {
     const metadata = this.#metadata;
     const client = this.#client;
@@ -366,6 +441,7 @@ export class KafkaStreams implements AsyncDisposable {
       ...(this.#restoreListener !== undefined ? { restoreListener: this.#restoreListener } : {}),
       shutdownRequested: () => this.#shutdownRequested,
       listener: this.#threadListener,
+      ...(this.#standbys === undefined ? {} : { standbys: this.#standbys }),
       log: this.#log,
     });
     this.#threads.add(thread);
@@ -403,7 +479,10 @@ export class KafkaStreams implements AsyncDisposable {
     switch (response) {
       case 'REPLACE_THREAD':
         // The dead thread leaves the group in the background; forget it once it has.
-        void thread.shutdown().then(() => this.#threads.delete(thread));
+        void thread.shutdown().then(() => {
+          this.#threads.delete(thread);
+          return this.#standbys?.forgetThread(thread.name);
+        });
         this.#startThread();
         this.#updateStateFromThreads();
         return 'release';
@@ -476,6 +555,11 @@ export class KafkaStreams implements AsyncDisposable {
     await this.#starting;
     await Promise.all([...this.#threads].map((t) => t.shutdown()));
     this.#threads.clear();
+    try {
+      await this.#standbys?.close();
+    } catch (e) {
+      this.#log.warn({ err: e }, 'error closing the standby tasks');
+    }
     // After the stream threads: their tasks read the global stores until they closed.
     try {
       await this.#globalThread?.shutdown();

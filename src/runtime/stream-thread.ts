@@ -20,6 +20,7 @@ import { Mutex } from './mutex.js';
 import { subtopologyBySourceTopic, tasksOfPartitions } from './partition-grouper.js';
 import { EosTaskProducers } from './eos-task-producers.js';
 import { RecordCollectorImpl, type OutputQueue } from './record-collector-impl.js';
+import type { StandbyUpdater } from './standby-updater.js';
 import { StreamsPartitionAssignor } from './streams-partition-assignor.js';
 import type { StreamsMetrics, ThreadMetrics } from './streams-metrics.js';
 import type { StreamTask, TaskEnvironment, TaskId } from './task.js';
@@ -67,6 +68,8 @@ export interface StreamThreadOptions {
   readonly restoreListener?: StateRestoreListener;
   readonly shutdownRequested: () => boolean;
   readonly listener: StreamThreadListener;
+  /** The client's standby tasks (and local task state for the assignor); absent: none. */
+  readonly standbys?: StandbyUpdater;
   readonly log: Logger;
 }
 
@@ -165,6 +168,10 @@ export class StreamThread {
       endpoint: config.applicationServer,
       subtopologies: metadata.subtopologies,
       ownedActiveTasks: () => this.#tasks?.ownedActiveTaskIds() ?? [],
+      ownedStandbyTasks: () => this.#o.standbys?.standbyTaskIds(this.name) ?? [],
+      taskOffsetSums: () => this.#o.standbys?.taskOffsetSums() ?? {},
+      numStandbyReplicas: config.numStandbyReplicas,
+      statefulSubtopologies: new Set(metadata.internalTopics.filter((t) => t.kind === 'changelog').map((t) => t.writerSubtopology)),
       shutdownRequested: this.#o.shutdownRequested,
       log: this.#log,
     });
@@ -297,7 +304,10 @@ export class StreamThread {
         return;
       }
       try {
-        await this.#tasks?.handleAssignment(tasksOfPartitions(partitions, this.#subtopologyOf));
+        const assigned = tasksOfPartitions(partitions, this.#subtopologyOf);
+        // Standbys of tasks that become active here close first: the active task opens their warm stores.
+        await this.#o.standbys?.onAssignment(this.name, [...assigned.keys()], [...(info?.standbyTasks.keys() ?? [])]);
+        await this.#tasks?.handleAssignment(assigned);
       } catch (e) {
         this.#fail(e);
         return;
@@ -433,6 +443,7 @@ export class StreamThread {
     }
     collector.maybeSend();
     if (processed > 0) this.#metrics.recordProcessed(processed);
+    if (restored > 0) this.#metrics.recordRestored(restored);
     if (punctuated > 0) this.#metrics.recordPunctuation(punctuated);
     this.#releaseDrained(false);
     tasks.resumeDrained();

@@ -26,6 +26,7 @@ interface ThreadCounters {
   transactionCommitRounds: number;
   transactionCommitLatencyTotalMs: number;
   transactionCommitLatencyMaxMs: number;
+  restored: number;
 }
 
 /** Per-thread view: what the stream thread counts about itself. */
@@ -41,6 +42,8 @@ export interface ThreadMetrics {
    * the transactions committing in parallel) or aborted.
    */
   recordTransactions(outcome: 'committed' | 'aborted', n: number, latencyMs?: number): void;
+  /** Changelog records restored into active tasks' stores. */
+  recordRestored(n: number): void;
 }
 
 /**
@@ -93,7 +96,7 @@ export class StreamsMetrics {
     let c = this.#threads.get(threadId);
     if (c === undefined) {
       c = { process: 0, commits: 0, commitLatencyTotalMs: 0, commitLatencyMaxMs: 0, punctuations: 0, recordsSent: 0, tasksCreated: 0, tasksClosed: 0,
-        transactionsCommitted: 0, transactionsAborted: 0, transactionCommitRounds: 0, transactionCommitLatencyTotalMs: 0, transactionCommitLatencyMaxMs: 0,
+        transactionsCommitted: 0, transactionsAborted: 0, transactionCommitRounds: 0, transactionCommitLatencyTotalMs: 0, transactionCommitLatencyMaxMs: 0, restored: 0,
       };
       this.#threads.set(threadId, c);
     }
@@ -120,6 +123,7 @@ export class StreamsMetrics {
         counters.transactionCommitLatencyTotalMs += latencyMs;
         counters.transactionCommitLatencyMaxMs = Math.max(counters.transactionCommitLatencyMaxMs, latencyMs);
       },
+      recordRestored: (n) => { counters.restored += n; },
     };
   }
 
@@ -142,6 +146,7 @@ export class StreamsMetrics {
       add('transactions-aborted-total', c.transactionsAborted);
       add('transaction-commit-latency-avg', c.transactionCommitRounds === 0 ? 0 : c.transactionCommitLatencyTotalMs / c.transactionCommitRounds);
       add('transaction-commit-latency-max', c.transactionCommitLatencyMaxMs);
+      add('restore-records-total', c.restored);
     }
     for (const [threadId, byTask] of this.#tasks) {
       for (const [taskId, counters] of byTask) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StreamsException } from '../errors.js';
@@ -59,6 +60,22 @@ export class CheckpointFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
+    return this.#parse(text);
+  }
+
+  /**
+   * `read()` without waiting, for the group join (whose subscription is built synchronously):
+   * empty when there is no file or it cannot be read.
+   */
+  readSyncOrEmpty(): CheckpointEntry[] {
+    try {
+      return this.#parse(readFileSync(this.path, 'utf8'));
+    } catch {
+      return [];
+    }
+  }
+
+  #parse(text: string): CheckpointEntry[] {
     const lines = text.split('\n').filter((line) => line.length > 0);
     const [version, count, ...rest] = lines;
     if (Number(version) !== VERSION) throw this.#corrupt(`unknown version ${String(version)}`);
