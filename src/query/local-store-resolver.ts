@@ -29,8 +29,10 @@ export function resolveLocalStores<S extends ByteStore>(host: QueryHost, name: s
   const local = host.localStores(name).filter((s) => partition === undefined || s.partition === partition);
   const usable = local.filter((s) => staleStoresEnabled || (s.active && s.state === 'RUNNING'));
   if (usable.length === 0) {
-    // A standby alone does not host the partition for fresh reads: as Kafka, that is a migrated store.
-    if (local.some((s) => s.active)) throw new InvalidStateStoreException(`The state store, ${name}, is restoring${partition === undefined ? '' : ` its partition ${partition}`} and may not be queried yet.`);
+    if (local.length > 0 && local.every((s) => !s.active)) {
+      throw new InvalidStateStoreException(`The state store, ${name}, has only standby replicas of${partition === undefined ? ' its local partitions' : ` its partition ${partition}`} here; they answer only with stale stores enabled.`);
+    }
+    if (local.length > 0) throw new InvalidStateStoreException(`The state store, ${name}, is restoring${partition === undefined ? '' : ` its partition ${partition}`} and may not be queried yet.`);
     const which = partition === undefined ? '' : ` partition ${partition} of`;
     throw new InvalidStateStoreException(`The specified${which} state store, ${name}, is not hosted by this instance; it may have migrated to another instance.`, 'STORE_MIGRATED');
   }
