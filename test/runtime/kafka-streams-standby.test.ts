@@ -144,5 +144,13 @@ describe('standby replicas (num.standby.replicas=1)', () => {
     console.log(`[standby embedded] promotion restored ${restored} of the ${changelogOfA} changelog records of the moved partitions`);
     expect(changelogOfA).toBeGreaterThan(100);
     expect(restored).toBeLessThan(changelogOfA / 10);
+
+    // The counter does count restores: an instance with an empty state dir restores the whole changelog.
+    await b.close();
+    const fresh = instance('host-c:1');
+    await fresh.start();
+    await eventually(async () => same(await readAll(fresh, false), truth2), 15_000, 'counts restored on a fresh instance');
+    const total = (await admin.listOffsets(`app-${STORE}-changelog`)).reduce((n, o) => n + o.latest - o.earliest, 0);
+    expect(sumMetric(fresh.metrics(), 'stream-thread-metrics', 'restore-records-total')).toBe(total);
   });
 });
