@@ -12,8 +12,8 @@
  *
  *   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 npx tsx examples/stream-table-join.ts
  */
-import { pathToFileURL } from 'node:url';
-import { KafkaStreams, Materialized, Serdes, StreamsBuilder, StreamsConfig, type StreamsConfigInput, type Topology } from '../src/index.js';
+import { KafkaStreams, Materialized, StreamsBuilder, type StreamsConfigInput, type Topology } from '../src/index.js';
+import { runAsScript, startStreams, stringExampleConfig } from './lib/example-app.js';
 
 export const ORDER_TOPIC = 'order';
 export const ADDRESS_TOPIC = 'address';
@@ -33,42 +33,12 @@ export function buildTopology(): Topology {
 
 /** String keys and values; broker from `KAFKA_BOOTSTRAP_SERVERS`. */
 export function exampleConfig(overrides: Partial<StreamsConfigInput> = {}): StreamsConfigInput {
-  return {
-    [StreamsConfig.APPLICATION_ID_CONFIG]: 'stream-table-join',
-    [StreamsConfig.BOOTSTRAP_SERVERS_CONFIG]: process.env['KAFKA_BOOTSTRAP_SERVERS'] ?? '127.0.0.1:19092',
-    [StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG]: Serdes.String(),
-    [StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG]: Serdes.String(),
-    ...overrides,
-  };
+  return stringExampleConfig('stream-table-join', overrides);
 }
 
 /** Starts the application; resolves once it is RUNNING (rejects when the topics are not co-partitioned). */
 export async function startExample(config: StreamsConfigInput = exampleConfig(), topology: Topology = buildTopology()): Promise<KafkaStreams> {
-  const streams = new KafkaStreams(topology, config);
-  try {
-    await streams.start();
-  } catch (e) {
-    await streams.close();
-    throw e;
-  }
-  return streams;
+  return startStreams(topology, config);
 }
 
-async function main(): Promise<void> {
-  const topology = buildTopology();
-  console.log(topology.describe().toString());
-  const streams = await startExample(exampleConfig(), topology);
-  console.log(`Joining ${ORDER_TOPIC} with the table ${ADDRESS_TOPIC} into ${OUTPUT_TOPIC}; Ctrl-C to stop.`);
-  const stop = (): void => {
-    void streams.close({ timeoutMs: 30_000 }).then((clean) => process.exit(clean ? 0 : 1));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runAsScript(import.meta.url, `Joining ${ORDER_TOPIC} with the table ${ADDRESS_TOPIC} into ${OUTPUT_TOPIC}`, (topology) => startExample(exampleConfig(), topology), () => buildTopology());

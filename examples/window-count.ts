@@ -12,11 +12,11 @@
  *
  *   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 npx tsx examples/window-count.ts
  */
-import { pathToFileURL } from 'node:url';
 import {
-  KafkaStreams, Materialized, Serdes, StreamsBuilder, StreamsConfig, TimeWindows,
+  KafkaStreams, Materialized, StreamsBuilder, TimeWindows,
   type StreamsConfigInput, type Topology, type Windowed,
 } from '../src/index.js';
+import { runAsScript, startStreams, stringExampleConfig } from './lib/example-app.js';
 
 export const INPUT_TOPIC = 'test_log';
 export const STORE_NAME = 'counts-5s';
@@ -50,42 +50,12 @@ export function buildTopology(print: (line: string) => void = console.log, input
 
 /** The config this example runs with: string keys and values; broker from `KAFKA_BOOTSTRAP_SERVERS`. */
 export function exampleConfig(overrides: Partial<StreamsConfigInput> = {}): StreamsConfigInput {
-  return {
-    [StreamsConfig.APPLICATION_ID_CONFIG]: 'test-log-window-count',
-    [StreamsConfig.BOOTSTRAP_SERVERS_CONFIG]: process.env['KAFKA_BOOTSTRAP_SERVERS'] ?? '127.0.0.1:19092',
-    [StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG]: Serdes.String(),
-    [StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG]: Serdes.String(),
-    ...overrides,
-  };
+  return stringExampleConfig('test-log-window-count', overrides);
 }
 
 /** Starts the application; resolves once it is RUNNING. Close the returned client to stop it. */
 export async function startExample(config: StreamsConfigInput = exampleConfig(), topology: Topology = buildTopology()): Promise<KafkaStreams> {
-  const streams = new KafkaStreams(topology, config);
-  try {
-    await streams.start();
-  } catch (e) {
-    await streams.close();
-    throw e;
-  }
-  return streams;
+  return startStreams(topology, config);
 }
 
-async function main(): Promise<void> {
-  const topology = buildTopology();
-  console.log(topology.describe().toString());
-  const streams = await startExample(exampleConfig(), topology);
-  console.log(`Counting ${INPUT_TOPIC} per key in ${WINDOW_SIZE_MS / 1000}-second windows into ${STORE_NAME}; Ctrl-C to stop.`);
-  const stop = (): void => {
-    void streams.close({ timeoutMs: 30_000 }).then((clean) => process.exit(clean ? 0 : 1));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runAsScript(import.meta.url, `Counting ${INPUT_TOPIC} per key in ${WINDOW_SIZE_MS / 1000}-second windows into ${STORE_NAME}`, (topology) => startExample(exampleConfig(), topology), () => buildTopology());
