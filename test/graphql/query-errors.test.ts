@@ -7,7 +7,7 @@ const codeOf = (r: { errors?: Array<{ extensions?: Record<string, unknown> }> })
 describe('error codes', () => {
   let c: ServedCluster;
   beforeAll(async () => {
-    c = await ServedCluster.start(3, 6, { limits: { maxKeys: 50, maxPageSize: 200, maxDepth: 5 }, maxBodyBytes: 4096 });
+    c = await ServedCluster.start(3, 6, { limits: { maxKeys: 50, maxPageSize: 200, maxDepth: 5, maxFields: 40 }, maxBodyBytes: 4096 });
     for (const k of KEYS) await c.cluster.put('address', k, k.toUpperCase());
   });
   afterAll(async () => c?.close());
@@ -36,6 +36,23 @@ describe('error codes', () => {
     const tooDeep = await gql(c.url(0), '{ __schema { types { fields { type { ofType { name } } } } } }');
     expect(tooDeep.status).toBe(400);
     expect(codeOf(tooDeep)).toBe('LIMIT_EXCEEDED');
+  });
+
+  it('LIMIT_EXCEEDED for too many fields (aliased fan-out, fragments expanded), checked before anything runs', async () => {
+    const aliased = (n: number): string => Array.from({ length: n }, (_, i) => `a${i}: keyValue(store: "address", key: "k${i}") { key }`).join(' ');
+    // 20 aliases x 2 fields = 40 fields: at the limit, answered.
+    const atLimit = await gql(c.url(0), `{ ${aliased(20)} }`);
+    expect(atLimit.errors).toBeUndefined();
+    // 21 x 2 = 42: rejected as a whole.
+    const over = await gql(c.url(0), `{ ${aliased(21)} }`);
+    expect(over.status).toBe(400);
+    expect(codeOf(over)).toBe('LIMIT_EXCEEDED');
+    expect(over.data).toBeUndefined();
+    // The same width through a fragment spread twice counts every expansion.
+    const viaFragments = await gql(c.url(0), `{ ...F x: keyValue(store: "address", key: "k1") { ...G } } fragment F on Query { ${aliased(10)} } fragment G on KeyValue { key value servedBy stale offsetLag }`);
+    expect(viaFragments.errors).toBeUndefined();
+    const twice = await gql(c.url(0), `{ ...F b: keyValue(store: "address", key: "k1") { ...H } } fragment F on Query { ${aliased(18)} } fragment H on KeyValue { key value servedBy key2: key key3: key }`);
+    expect(codeOf(twice)).toBe('LIMIT_EXCEEDED');
   });
 
   it('REBALANCING (with a retry hint) while no instance holds the key\'s partition, or its owner is restoring it', async () => {
