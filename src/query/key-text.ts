@@ -39,11 +39,46 @@ export function formatKey(info: QueryableStoreInfo, key: unknown): string {
   return JSON.stringify(toJson(key));
 }
 
-/** A deserialized value as JSON: bigints as decimal strings, bytes as base64, `undefined` as null. */
+/**
+ * A deserialized value as JSON: bigints as decimal strings, bytes as base64, `undefined` as null.
+ * A value that is JSON already (what the JSON serde gives: plain objects, arrays, strings,
+ * finite numbers, booleans, null) is returned as it is; only others go through a JSON round trip,
+ * which on a query batch cost more than reading the stores.
+ */
 export function toJson(value: unknown): JsonValue {
   if (value === undefined || value === null) return null;
   if (typeof value === 'bigint') return value.toString();
   if (Buffer.isBuffer(value)) return value.toString('base64');
   if (typeof value !== 'object') return value as JsonValue;
+  if (isPlainJson(value, 0)) return value as JsonValue;
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as JsonValue;
+}
+
+/** Deeper than this, the JSON round trip decides (and reports a cycle). */
+const MAX_PLAIN_DEPTH = 64;
+
+/** True when JSON.stringify then JSON.parse would give an equal value back. */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_PLAIN_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;   // Date, Map, class instances: their JSON differs
+      if ('toJSON' in value) return false;
+      for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;   // undefined (dropped or null in JSON), functions, symbols, bigints inside
+  }
 }

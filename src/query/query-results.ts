@@ -6,7 +6,7 @@ export interface KeyValueResult {
   readonly value: JsonValue;
   readonly partition: number;
   readonly servedBy: string;
-  /** Opaque position of the entry (its key bytes) for pagination and merging. */
+  /** Opaque position of the entry (its key bytes) for pagination and merging; '' in key lookups (`getLocal`, forwarded batches). */
   readonly cursor: string;
   /** True when a standby or restoring copy answered (stale reads only). */
   readonly stale?: boolean;

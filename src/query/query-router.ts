@@ -160,9 +160,10 @@ export class QueryRouter {
         const stale = !(local.active && local.state === 'RUNNING');
         const freshness = { stale, ...(stale && local.offsetLag !== undefined ? { offsetLag: local.offsetLag } : {}) };
         const values = await local.store.getMany(group.map((g) => g.bytes));
+        // No cursor: key lookups are not pages (a cursor costs a hex and a base64 encoding per key).
         values.forEach((value, i) => {
-          const { index, bytes } = group[i]!;
-          out[index] = value === undefined ? null : { key: keys[index]!, value: toJson(codec.value(value)), partition, servedBy: this.endpoint, cursor: keyCursor(bytes), ...freshness };
+          const { index } = group[i]!;
+          out[index] = value === undefined ? null : { key: keys[index]!, value: toJson(codec.value(value)), partition, servedBy: this.endpoint, cursor: '', ...freshness };
         });
       } catch (e) {
         for (const { index } of group) out[index] = asError(e);
