@@ -447,11 +447,11 @@ export class StreamThread {
     if (punctuated > 0) this.#metrics.recordPunctuation(punctuated);
     this.#releaseDrained(false);
     tasks.resumeDrained();
-    if (now - this.#lastCommitMs >= this.#o.config.commitIntervalMs || tasks.commitRequested()) await this.#commit(now);
+    if (now - this.#lastCommitMs >= this.#o.config.commitIntervalMs || tasks.commitRequested()) await this.#commit();
     return processed + punctuated + restored;
   }
 
-  async #commit(now: number): Promise<void> {
+  async #commit(): Promise<void> {
     const tasks = this.#tasks;
     if (tasks === undefined) return;
     try {
@@ -464,7 +464,11 @@ export class StreamThread {
       this.#log.warn({ err: e.message }, 'commit refused by the group; closing tasks as lost');
       await tasks.closeAll(false);
     }
-    this.#lastCommitMs = now;
+    // As Kafka Streams (StreamThread.maybeCommit advances `now` past the commit before it sets
+    // lastCommitMs): the interval runs from the end of a commit, so a commit that takes long
+    // (exactly-once: flushing the caches, the transaction's round trips) does not leave only a
+    // sliver of processing before the next one.
+    this.#lastCommitMs = Date.now();
   }
 
   // -------------------------------------------------------------------------------------------

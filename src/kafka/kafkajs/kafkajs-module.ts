@@ -7,6 +7,8 @@
  * (JoinGroup/SyncGroup on the coordinator, the raw Fetch response). kafkajs is pinned to 2.2.4
  * in package.json, so the shapes below are those of that version's `src/`.
  */
+// Before kafkajs: its produce path must load the faster encoders (see there).
+import './produce-encoding.js';
 import kafkajs from 'kafkajs';
 import type { Broker, Cluster } from 'kafkajs';
 
