@@ -12,7 +12,12 @@
  * the group join are reported apart). Under exactly-once that time includes every transaction
  * commit (outputs, changelog writes and offsets) on the way. Two rounds, alternating which
  * guarantee goes first; each contender's best round counts. Goal in the issue: exactly-once
- * keeps at least 60% of at-least-once throughput. `run()` returns the numbers for `npm run bench`.
+ * keeps at least 60% of at-least-once throughput.
+ *
+ * The footprint (the issue also asks for it): how many sockets to the broker the filter
+ * application opens over a 24-partition topic under each guarantee, counted from Linux's /proc
+ * once every task has processed and sent output (exactly-once: one transactional producer per
+ * task; at-least-once: one producer per thread). `run()` returns the numbers for `npm run bench`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -27,6 +32,7 @@ import type { KafkaAdmin, KafkaClient, ProducerRecord } from '../src/kafka/port.
 import { KafkaStreams } from '../src/runtime/kafka-streams.js';
 import { Serdes } from '../src/serde/serdes.js';
 import type { Topology } from '../src/topology/topology.js';
+import { bootstrapPorts, socketsToPorts } from './lib/sockets.js';
 
 type Guarantee = 'at_least_once' | 'exactly_once_v2';
 
@@ -34,6 +40,14 @@ export interface EosBenchResult {
   readonly records: number;
   readonly filter: GuaranteePair;
   readonly aggregation: GuaranteePair;
+  /** Sockets to the broker of the filter application over 24 partitions, one thread; undefined without Linux's /proc. */
+  readonly footprint: Footprint | undefined;
+}
+
+export interface Footprint {
+  readonly partitions: number;
+  readonly atLeastOnceSockets: number;
+  readonly exactlyOnceSockets: number;
 }
 
 export interface GuaranteePair {
@@ -48,6 +62,7 @@ export interface GuaranteePair {
 }
 
 const KEYS = 10_000;
+const FOOTPRINT_PARTITIONS = 24;
 const VALUE_PAD = 'x'.repeat(80);
 
 function inputRecords(topic: string, count: number): ProducerRecord[] {
@@ -123,6 +138,46 @@ const countTopology = (input: string, output: string) => (onRecord: () => void):
   return builder.build();
 };
 
+/**
+ * Sockets the filter application opens to the broker over a 24-partition topic: counted once every
+ * record was processed and the output had time to go out (and, under exactly-once, to commit),
+ * minus those the bench's own admin client holds.
+ */
+async function sockets(bootstrap: string, admin: KafkaAdmin, client: KafkaClient, tag: string, guarantee: Guarantee): Promise<number | undefined> {
+  const ports = bootstrapPorts(bootstrap);
+  const input = `bench-eos-fp-in-${guarantee.replace(/_/g, '-')}-${tag}`;
+  const output = `${input}-out`;
+  await admin.createTopics([{ name: input, partitions: FOOTPRINT_PARTITIONS }, { name: output, partitions: FOOTPRINT_PARTITIONS }]);
+  const producer = client.producer({ idempotent: true });
+  await producer.connect();
+  const count = FOOTPRINT_PARTITIONS * 50;
+  // Explicit partitions: every task gets input, so every task's producer sends.
+  await producer.send(inputRecords(input, count).map((r, i) => ({ ...r, partition: i % FOOTPRINT_PARTITIONS })));
+  await producer.disconnect();
+  const before = await socketsToPorts(ports);
+  let seen = 0;
+  const stateDir = await mkdtemp(join(tmpdir(), 'bench-eos-fp-'));
+  const streams = new KafkaStreams(
+    filterTopology(input, output)(() => void seen++),
+    { 'application.id': `bench-eos-fp-${guarantee.replace(/_/g, '-')}-${tag}`, 'bootstrap.servers': bootstrap, 'state.dir': stateDir, 'processing.guarantee': guarantee },
+  );
+  try {
+    await streams.start();
+    const deadline = Date.now() + 120_000;
+    while (seen < count) {
+      if (Date.now() > deadline) throw new Error(`footprint ${guarantee}: ${seen} of ${count} records after 120 s`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Output lingers a few ms; exactly-once commits every 100 ms: a second covers both.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const during = await socketsToPorts(ports);
+    return before === undefined || during === undefined ? undefined : during - before;
+  } finally {
+    await streams.close();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
 export async function run(options: { bootstrapServers?: string; records?: number; log?: (line: string) => void } = {}): Promise<EosBenchResult> {
   const bootstrap = options.bootstrapServers ?? process.env['KAFKA_BOOTSTRAP_SERVERS'];
   if (bootstrap === undefined || bootstrap === '') throw new Error('Set KAFKA_BOOTSTRAP_SERVERS (e.g. `scripts/kafka-local start` prints it)');
@@ -166,12 +221,20 @@ export async function run(options: { bootstrapServers?: string; records?: number
     };
     const filter = await measure('filter', filterTopology);
     const aggregation = await measure('count', countTopology);
+    const alosSockets = await sockets(bootstrap, admin, client, tag, 'at_least_once');
+    const eosSockets = await sockets(bootstrap, admin, client, tag, 'exactly_once_v2');
+    const footprint = alosSockets === undefined || eosSockets === undefined ? undefined : { partitions: FOOTPRINT_PARTITIONS, atLeastOnceSockets: alosSockets, exactlyOnceSockets: eosSockets };
     const line = (name: string, p: GuaranteePair): string =>
       `  ${name.padEnd(11)} at_least_once ${p.atLeastOnceRecordsPerSec} records/s, exactly_once_v2 ${p.exactlyOnceRecordsPerSec} records/s -> ${(p.ratio * 100).toFixed(0)}% (goal >= 60%)`;
     log(`exactly-once cost, ${records} records, default commit intervals, real broker (load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores):`);
     log(line('filter', filter));
     log(line('count', aggregation));
-    return { records, filter, aggregation };
+    log(
+      footprint === undefined
+        ? '  footprint: not measured (needs Linux /proc)'
+        : `  footprint, filter over ${footprint.partitions} partitions, one thread: ${footprint.exactlyOnceSockets} sockets to the broker under exactly_once_v2 (a producer per task), ${footprint.atLeastOnceSockets} under at_least_once (a producer per thread)`,
+    );
+    return { records, filter, aggregation, footprint };
   } finally {
     // Inputs, outputs and the changelogs the runs created all carry this run's tag.
     const mine = (await admin.listTopics().catch(() => [] as string[])).filter((t) => t.includes(tag));

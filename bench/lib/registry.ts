@@ -68,6 +68,7 @@ interface EosPair {
 interface EosResult {
   filter: EosPair;
   aggregation: EosPair;
+  footprint?: { partitions: number; atLeastOnceSockets: number; exactlyOnceSockets: number } | null;
 }
 
 interface KafkaPortResult {
@@ -199,7 +200,14 @@ export const knownBenchmarks: readonly BenchEntry[] = [
         { label: `${name}, at_least_once`, value: p.atLeastOnceRecordsPerSec, unit: 'records/s' },
         { label: `${name}, exactly_once_v2`, value: p.exactlyOnceRecordsPerSec, unit: 'records/s' },
         { label: `${name}, exactly-once / at-least-once`, value: p.ratio, unit: 'ratio', goal: { atLeast: 0.6, text: '>= 0.60 (EOS costs <= 40%)' } },
-      ]);
+      ]).concat(
+        r.footprint == null
+          ? []
+          : [
+              { label: `sockets to the broker, filter over ${r.footprint.partitions} partitions, at_least_once`, value: r.footprint.atLeastOnceSockets, unit: 'sockets' },
+              { label: `sockets to the broker, filter over ${r.footprint.partitions} partitions, exactly_once_v2`, value: r.footprint.exactlyOnceSockets, unit: 'sockets' },
+            ],
+      );
     },
   },
 ];
