@@ -14,6 +14,8 @@ export interface HttpAnswer {
  */
 export class HttpJsonClient {
   readonly #agent = new Agent({ keepAlive: true, keepAliveMsecs: 1_000, maxSockets: 64, maxFreeSockets: 64, noDelay: true } as ConstructorParameters<typeof Agent>[0]);
+  /** Parsed target URLs: peers are few, and `request(url)` would parse the same URL on every request. */
+  readonly #targets = new Map<string, { hostname: string; port: string; path: string }>();
 
   /**
    * Sends one request and reads the whole answer.
@@ -26,7 +28,7 @@ export class HttpJsonClient {
   #send(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number, mayRetry: boolean): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
       const outgoing = { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) };
-      const req = request(url, { method, headers: outgoing, agent: this.#agent, timeout: timeoutMs }, (res) => {
+      const req = request({ ...this.#target(url), method, headers: outgoing, agent: this.#agent, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -40,6 +42,18 @@ export class HttpJsonClient {
       });
       req.end(body);
     });
+  }
+
+  #target(url: string): { hostname: string; port: string; path: string } {
+    let target = this.#targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:') throw new TypeError(`Only http: URLs are supported, but got: ${url}`);
+      target = { hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: parsed.port || '80', path: `${parsed.pathname}${parsed.search}` };
+      if (this.#targets.size >= 1_024) this.#targets.clear();   // bounded: URLs come from the group's map and a few fixed paths
+      this.#targets.set(url, target);
+    }
+    return target;
   }
 
   /** Closes the pooled connections. */

@@ -2,7 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { graphqlEndpoint } from './graphql-endpoint.js';
@@ -150,6 +152,10 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP cache hints are used; the plugin otherwise wraps every field resolver.
       ApolloServerPluginCacheControlDisabled(),
+      // Not a federation subgraph: Apollo would still install the inline-trace plugin and call it per request.
+      ApolloServerPluginInlineTraceDisabled(),
+      // Query traffic is not reported to Apollo GraphOS, even when APOLLO_KEY happens to be in the environment.
+      ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); changes.close(); forwarder.close(); } }) },
       metrics.plugin<QueryContext>(),
