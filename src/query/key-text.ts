@@ -10,11 +10,12 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * none of these serialize are `BAD_KEY`.
  */
 export function parseKeyText(info: QueryableStoreInfo, text: string): { key: unknown; bytes: Buffer } {
-  const candidates: Array<() => unknown> = info.parseKey !== undefined ? [() => info.parseKey!(text)] : [() => text, () => asNumber(text), () => JSON.parse(text) as unknown];
+  // Tried in order, without building the list per key: this runs for every key of every query.
+  const attempts = info.parseKey !== undefined ? 1 : 3;
   let cause: unknown;
-  for (const candidate of candidates) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     try {
-      const key = candidate();
+      const key = info.parseKey !== undefined ? info.parseKey(text) : attempt === 0 ? text : attempt === 1 ? asNumber(text) : (JSON.parse(text) as unknown);
       const bytes = info.keySerde.serialize(info.serdeTopic, key);
       if (bytes !== null) return { key, bytes };
     } catch (e) {

@@ -158,12 +158,16 @@ export class QueryRouter {
         const candidates = resolveLocalStores<KeyValueStore<Buffer, Buffer>>(this.#host, store, { partition, staleStoresEnabled: allowStale });
         const local = candidates.find((c) => c.active && c.state === 'RUNNING') ?? candidates[0]!;
         const stale = !(local.active && local.state === 'RUNNING');
-        const freshness = { stale, ...(stale && local.offsetLag !== undefined ? { offsetLag: local.offsetLag } : {}) };
+        const offsetLag = stale ? local.offsetLag : undefined;
         const values = await local.store.getMany(group.map((g) => g.bytes));
+        const servedBy = this.endpoint;
         // No cursor: key lookups are not pages (a cursor costs a hex and a base64 encoding per key).
         values.forEach((value, i) => {
           const { index } = group[i]!;
-          out[index] = value === undefined ? null : { key: keys[index]!, value: toJson(codec.value(value)), partition, servedBy: this.endpoint, cursor: '', ...freshness };
+          if (value === undefined) return;
+          const kv: { -readonly [F in keyof KeyValueResult]: KeyValueResult[F] } = { key: keys[index]!, value: toJson(codec.value(value)), partition, servedBy, cursor: '', stale };
+          if (offsetLag !== undefined) kv.offsetLag = offsetLag;
+          out[index] = kv;
         });
       } catch (e) {
         for (const { index } of group) out[index] = asError(e);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toJson } from '../../src/query/key-text.js';
+import { parseKeyText, toJson } from '../../src/query/key-text.js';
+import { storeInfos } from './fake-cluster.js';
 
 /** What toJson must equal: the JSON round trip (bigints as decimal strings). */
 const roundTrip = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
@@ -44,5 +45,25 @@ describe('toJson', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic['self'] = cyclic;
     expect(() => toJson(cyclic)).toThrow(TypeError);
+  });
+});
+
+describe('parseKeyText', () => {
+  const [address, counts] = storeInfos(3);
+
+  it('takes the text as it is when the key serde does, else a number, else JSON; BAD_KEY when none serializes', () => {
+    expect(parseKeyText(address!, 'andy')).toEqual({ key: 'andy', bytes: Buffer.from('andy') });
+    const n = parseKeyText(counts!, '42');
+    expect(n.key).toBe(42);
+    expect(n.bytes.readInt32BE(0)).toBe(42);
+    expect(() => parseKeyText(counts!, 'not a number')).toThrow(expect.objectContaining({ code: 'BAD_KEY' }) as Error);
+  });
+
+  it("uses the store's own parseKey, and only it, when it has one", () => {
+    const info = { ...counts!, parseKey: (text: string) => Number(text.replace(/^#/, '')) };
+    expect(parseKeyText(info, '#7').key).toBe(7);
+    const strict = { ...address!, parseKey: (text: string) => { if (!text.startsWith('k:')) throw new TypeError('needs k:'); return text.slice(2); } };
+    expect(parseKeyText(strict, 'k:x').key).toBe('x');
+    expect(() => parseKeyText(strict, 'x')).toThrow(expect.objectContaining({ code: 'BAD_KEY' }) as Error);
   });
 });
