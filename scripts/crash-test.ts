@@ -15,7 +15,17 @@
  * The harness itself is test/integration/crash/harness.ts.
  */
 import { parseArgs } from 'node:util';
+import { stopLiveAppProcesses } from '../test/integration/apps/app-process.js';
 import { formatSummary, runCrashTest, type Guarantee } from '../test/integration/crash/harness.js';
+
+// Stopped by a signal (Ctrl-C, a CI timeout, kill PID): stop the instances by PID first, or they
+// outlive the harness, keep their group membership and ports, and go on processing.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`[crash-test] ${signal}: stopping the instances`);
+    void stopLiveAppProcesses(5_000).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
 
 const { values } = parseArgs({
   options: {

@@ -8,6 +8,9 @@ export interface AppEvent {
   readonly [field: string]: unknown;
 }
 
+/** Every child started here that has not exited yet: what a signal handler must stop (see `stopLiveAppProcesses`). */
+const live = new Set<AppProcess>();
+
 export class AppProcess {
   readonly events: AppEvent[] = [];
   readonly output: string[] = [];
@@ -19,7 +22,13 @@ export class AppProcess {
       env: { ...process.env, KSTREAMS_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+    live.add(this);
+    this.exited = new Promise((resolve) =>
+      this.#child.once('exit', (code) => {
+        live.delete(this);
+        resolve(code);
+      }),
+    );
     for (const stream of [this.#child.stdout, this.#child.stderr]) {
       if (stream === null) continue;
       createInterface({ input: stream }).on('line', (line) => {
@@ -76,4 +85,22 @@ export class AppProcess {
   kill(): void {
     if (this.alive && this.pid !== undefined) process.kill(this.pid, 'SIGKILL');
   }
+}
+
+/**
+ * Stops every child that is still running, by PID: SIGCONT (a SIGSTOPped child would not act on
+ * anything else), SIGTERM, and SIGKILL for those still alive after `graceMs`. For a parent that
+ * is being stopped by a signal itself and would otherwise leave its children running.
+ */
+export async function stopLiveAppProcesses(graceMs: number): Promise<number> {
+  const children = [...live].filter((p) => p.alive && p.pid !== undefined);
+  for (const p of children) {
+    try {
+      process.kill(p.pid as number, 'SIGCONT');
+    } catch {
+      // exited meanwhile
+    }
+  }
+  await Promise.all(children.map((p) => p.stop(graceMs).catch(() => p.kill())));
+  return children.length;
 }
