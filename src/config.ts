@@ -26,6 +26,7 @@ export const StreamsConfig = {
   SESSION_TIMEOUT_MS_CONFIG: 'session.timeout.ms',
   HEARTBEAT_INTERVAL_MS_CONFIG: 'heartbeat.interval.ms',
   MAX_TASK_IDLE_MS_CONFIG: 'max.task.idle.ms',
+  TRANSACTION_TIMEOUT_MS_CONFIG: 'transaction.timeout.ms',
   AT_LEAST_ONCE: 'at_least_once',
   EXACTLY_ONCE_V2: 'exactly_once_v2',
 } as const;
@@ -65,6 +66,12 @@ export interface StreamsConfigInput {
   'session.timeout.ms'?: number;
   'heartbeat.interval.ms'?: number;
   'max.task.idle.ms'?: number;
+  /**
+   * Exactly-once: the task producers' `transaction.timeout.ms` (default 10000, Kafka Streams'
+   * override): the coordinator aborts a transaction open longer, fencing its producer, and a
+   * crashed instance's open transaction blocks read_committed readers at most this long.
+   */
+  'transaction.timeout.ms'?: number;
   /** Anything else is kept and passed along (e.g. `query.auth.token` for the query server). */
   [key: string]: unknown;
 }
@@ -91,6 +98,7 @@ export interface ResolvedStreamsConfig {
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly maxTaskIdleMs: number;
+  readonly transactionTimeoutMs: number;
   readonly raw: Readonly<StreamsConfigInput>;
 }
 
@@ -161,6 +169,7 @@ export function resolveConfig(input: StreamsConfigInput): ResolvedStreamsConfig 
     sessionTimeoutMs: num(input, 'session.timeout.ms', 45_000, 1),
     heartbeatIntervalMs: num(input, 'heartbeat.interval.ms', 3_000, 1),
     maxTaskIdleMs: num(input, 'max.task.idle.ms', 0),
+    transactionTimeoutMs: num(input, 'transaction.timeout.ms', 10_000, 1),
     raw: input,
   };
 }

@@ -10,6 +10,7 @@ export const streamsErrorCodes = [
   'DESERIALIZATION',
   'PROCESSING',
   'TASK_MIGRATED',
+  'TASK_CORRUPTED',
   'PRODUCER_FENCED',
   'INVALID_STATE_STORE',
   'STORE_MIGRATED',
@@ -72,6 +73,21 @@ export class DeserializationException extends StreamsException {
 export class InvalidStateStoreException extends StreamsException {
   constructor(message: string, code: 'INVALID_STATE_STORE' | 'STORE_MIGRATED' | 'UNKNOWN_STORE' | 'WRONG_STORE_TYPE' = 'INVALID_STATE_STORE', options?: ErrorOptions) {
     super(message, code, options);
+  }
+}
+
+/**
+ * Exactly-once: a Kafka error (not a fencing) failed or aborted these tasks' transactions, so
+ * their local state may hold writes that were never committed. The stream thread closes them
+ * dirty, rebuilds their state from the changelogs and reprocesses from the committed offsets.
+ */
+export class TaskCorruptedException extends StreamsException {
+  constructor(
+    message: string,
+    readonly taskIds: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(message, 'TASK_CORRUPTED', options);
   }
 }
 

@@ -247,6 +247,13 @@ export interface GroupConsumer {
   resume(partitions: readonly TopicPartition[]): void;
   /** The next fetch of this partition starts at `offset`. */
   seek(partition: TopicPartitionOffset): void;
+  /**
+   * Asks for a rebalance (Java's `Consumer.enforceRebalance()`): the consumer rejoins the group
+   * soon (at its next heartbeat), so the listener hears `onPartitionsRevoked` and then
+   * `onPartitionsAssigned` as in any rebalance, and fetching resumes from the committed offsets.
+   * A no-op unless the consumer is running.
+   */
+  enforceRebalance(): void;
   /** Commits offsets (next offset to read) for the current generation. */
   commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** Current committed offsets of this group for the given partitions (-1 where none). */

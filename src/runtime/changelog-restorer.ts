@@ -92,7 +92,8 @@ export class ChangelogRestorer {
     }
     if (this.#pending.size > 0) {
       this.#reader ??= this.#o.client.reader({ readCommitted: this.#o.readCommitted });
-      await this.#reader.assign([...this.#pending.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.from })));
+      // Partitions already under way (tasks that started restoring earlier) go on where they are.
+      await this.#reader.assign([...this.#pending.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.next })));
     }
     return done;
   }

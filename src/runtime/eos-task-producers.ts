@@ -1,17 +1,10 @@
 import type { Logger } from 'pino';
-import { StreamsException, TaskMigratedException } from '../errors.js';
+import { StreamsException, TaskCorruptedException, TaskMigratedException } from '../errors.js';
 import type { KafkaClient, KafkaProducer, KafkaTransaction, ProducerRecord, RecordMetadata, TopicPartitionOffset } from '../kafka/port.js';
 import { kafkaErrorType } from './kafka-errors.js';
 import { RecordCollectorImpl } from './record-collector-impl.js';
 import type { ThreadMetrics } from './streams-metrics.js';
 import type { TaskId } from './task.js';
-
-/**
- * Kafka Streams' `transaction.timeout.ms` under exactly-once (it overrides the producer's 60 s):
- * a transaction left open by a crashed instance is aborted by the coordinator this soon, unless
- * a new owner of the task aborts it earlier by initialising the same transactional id.
- */
-export const EOS_TRANSACTION_TIMEOUT_MS = 10_000;
 
 /** Errors meaning another producer with our transactional id took over: the task is someone else's now. */
 const FENCED_TYPES = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
@@ -22,14 +15,59 @@ export function isFencedError(error: unknown): boolean {
   return type !== undefined && FENCED_TYPES.has(type);
 }
 
+/**
+ * Kafka errors that reprocessing cannot cure: the same records would fail the same way, or the
+ * application lacks a permission or a feature. They stay fatal for the thread.
+ */
+const UNRECOVERABLE_TYPES = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'INVALID_TOPIC_EXCEPTION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'GROUP_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'UNSUPPORTED_VERSION',
+  'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+  'UNSUPPORTED',
+  'ILLEGAL_STATE',
+  'INVALID_REQUEST',
+]);
+
+/**
+ * True when a failed send or commit of a task's transaction is worth a retry from the last
+ * commit (Kafka Streams' TaskCorruptedException): a Kafka error that is neither a fencing nor
+ * one of the unrecoverable ones (timeouts, unavailable brokers or coordinators, too few
+ * replicas, an invalid transaction state ...). Errors that did not come from Kafka are not.
+ */
+export function isRecoverableTransactionError(error: unknown): boolean {
+  const type = kafkaErrorType(error);
+  return type !== undefined && !FENCED_TYPES.has(type) && !UNRECOVERABLE_TYPES.has(type);
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 function migratedIfFenced(id: TaskId, error: unknown): unknown {
   if (!isFencedError(error)) return error;
   return new TaskMigratedException(`Task ${id}'s producer was fenced: another instance owns the task now`, { cause: error });
 }
 
+/** What the thread must do about a failure of task `id`'s transaction: the error to throw. */
+function transactionFailure(id: TaskId, error: unknown): unknown {
+  if (!isRecoverableTransactionError(error)) return migratedIfFenced(id, error);
+  return new TaskCorruptedException(`The transaction of task ${id} failed: ${messageOf(error)}`, [id], { cause: error });
+}
+
 export interface EosTaskProducersOptions {
   readonly client: KafkaClient;
   readonly applicationId: string;
+  /**
+   * `transaction.timeout.ms` (Kafka Streams' 10 s under exactly-once, not the producer's 60 s): a
+   * transaction left open by a crashed instance is aborted by the coordinator this soon, unless a
+   * new owner of the task aborts it earlier by initialising the same transactional id.
+   */
+  readonly transactionTimeoutMs: number;
   readonly metrics: ThreadMetrics;
   readonly log: Logger;
 }
@@ -141,7 +179,7 @@ export class EosTaskProducers {
         const kafkaProducer = this.#o.client.producer({
           idempotent: true,
           transactionalId: `${this.#o.applicationId}-${id}`,
-          transactionTimeoutMs: EOS_TRANSACTION_TIMEOUT_MS,
+          transactionTimeoutMs: this.#o.transactionTimeoutMs,
         });
         producer = new TaskProducer(kafkaProducer, (n) => this.#o.metrics.recordSent(n));
         this.#producers.set(id, producer);
@@ -162,8 +200,10 @@ export class EosTaskProducers {
 
   /**
    * Commits every given task's transaction (in parallel: each is its own producer). A fenced
-   * producer throws TaskMigratedException; any other failure a StreamsException. Either way the
-   * caller closes the tasks dirty, which aborts what is still open.
+   * producer throws TaskMigratedException; a recoverable Kafka error (see
+   * `isRecoverableTransactionError`) TaskCorruptedException naming the tasks whose commits failed
+   * (the others committed); any other failure a StreamsException. The caller closes the failed
+   * tasks dirty, which aborts what is still open.
    */
   async commit(groupId: string, entries: readonly { readonly id: TaskId; readonly offsets: readonly TopicPartitionOffset[] }[]): Promise<void> {
     const started = performance.now();
@@ -180,9 +220,10 @@ export class EosTaskProducers {
     if (failures.length === 0) return;
     const fenced = failures.find((f) => isFencedError(f.error));
     if (fenced !== undefined) throw migratedIfFenced(fenced.id, fenced.error);
-    const first = failures[0]!;
-    const message = first.error instanceof Error ? first.error.message : String(first.error);
-    throw new StreamsException(`Committing the transaction of task ${first.id} failed: ${message}`, 'PROCESSING', { cause: first.error });
+    const fatal = failures.find((f) => !isRecoverableTransactionError(f.error));
+    if (fatal !== undefined) throw new StreamsException(`Committing the transaction of task ${fatal.id} failed: ${messageOf(fatal.error)}`, 'PROCESSING', { cause: fatal.error });
+    const ids = failures.map((f) => f.id);
+    throw new TaskCorruptedException(`Committing the transaction of task(s) ${ids.join(', ')} failed: ${messageOf(failures[0]!.error)}`, ids, { cause: failures[0]!.error });
   }
 
   /**
@@ -218,25 +259,34 @@ export class EosTaskProducers {
     return true;
   }
 
-  /** Throws a task's send error; TaskMigratedException when its producer was fenced. */
+  /**
+   * Throws the tasks' send errors: TaskMigratedException when a producer was fenced,
+   * TaskCorruptedException naming every task whose send failed recoverably, else the error.
+   */
   checkError(): void {
+    const corrupted: TaskId[] = [];
+    let cause: unknown;
     for (const [id, p] of this.#producers) {
       try {
         p.collector.checkError();
       } catch (e) {
-        throw migratedIfFenced(id, e);
+        const failure = transactionFailure(id, e);
+        if (!(failure instanceof TaskCorruptedException)) throw failure;
+        corrupted.push(id);
+        cause ??= e;
       }
     }
+    if (corrupted.length > 0) throw new TaskCorruptedException(`Sending in the transaction of task(s) ${corrupted.join(', ')} failed: ${messageOf(cause)}`, corrupted, { cause });
   }
 
   async waitForRoom(): Promise<void> {
     for (const [id, p] of this.#producers) {
-      if (!p.collector.hasRoom()) await p.collector.waitForRoom().catch((e: unknown) => Promise.reject(migratedIfFenced(id, e)));
+      if (!p.collector.hasRoom()) await p.collector.waitForRoom().catch((e: unknown) => Promise.reject(transactionFailure(id, e)));
     }
   }
 
   async flush(): Promise<void> {
-    await Promise.all([...this.#producers].map(([id, p]) => p.collector.flush().catch((e: unknown) => Promise.reject(migratedIfFenced(id, e)))));
+    await Promise.all([...this.#producers].map(([id, p]) => p.collector.flush().catch((e: unknown) => Promise.reject(transactionFailure(id, e)))));
   }
 
   async abandon(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ResolvedStreamsConfig } from '../config.js';
-import { StreamsException, TaskMigratedException } from '../errors.js';
+import { StreamsException, TaskCorruptedException, TaskMigratedException } from '../errors.js';
 import type {
   AssignmentContext,
   FetchedBatch,
@@ -158,7 +158,7 @@ export class StreamThread {
     // per task (see EosTaskProducers), opened when the task is assigned.
     const producer = exactlyOnce ? undefined : client.producer({ idempotent: true });
     this.#producer = producer;
-    const eos = exactlyOnce ? new EosTaskProducers({ client, applicationId: config.applicationId, metrics: this.#metrics, log: this.#log }) : undefined;
+    const eos = exactlyOnce ? new EosTaskProducers({ client, applicationId: config.applicationId, transactionTimeoutMs: config.transactionTimeoutMs, metrics: this.#metrics, log: this.#log }) : undefined;
     this.#eos = eos;
     const threadCollector = producer === undefined ? undefined : new RecordCollectorImpl(producer, { onAcknowledged: (n) => this.#metrics.recordSent(n) });
     const collector: OutputQueue = eos ?? (threadCollector as RecordCollectorImpl);
@@ -208,6 +208,7 @@ export class StreamThread {
       collector,
       ...(eos === undefined ? {} : { eos: { producers: eos, groupId: config.applicationId } }),
       restorer,
+      listOffsets: this.#o.listOffsets,
       metrics: this.#metrics,
       log: this.#log,
       maxBufferedPerPartition: config.bufferedRecordsPerPartition,
@@ -385,21 +386,40 @@ export class StreamThread {
     }
   }
 
-  /**
-   * One pass (see `#process`). A task migrated under us (exactly-once: its producer was fenced
-   * while sending) costs the thread its tasks, closed as lost, not its life: the group's next
-   * rebalance brings the tasks that are still ours.
-   */
+  /** One pass (see `#process`); a migrated or corrupted task costs the thread its task, not its life (see `#onTaskError`). */
   async #iteration(): Promise<number> {
     try {
       return await this.#process();
     } catch (e) {
-      if (!(e instanceof TaskMigratedException) || this.#tasks === undefined) throw e;
-      this.#log.warn({ err: e.message }, 'a task migrated while processing; closing tasks as lost');
-      await this.#tasks.closeAll(false);
+      if (!(await this.#onTaskError(e))) throw e;
       this.#lastCommitMs = Date.now();
       return 0;
     }
+  }
+
+  /**
+   * What Kafka Streams' StreamThread does with these two, returning whether `error` was one:
+   * - TaskCorruptedException (exactly-once: a transaction failed on a Kafka error that is not a
+   *   fencing): the failed tasks are revived in this thread (`TaskManager.reviveCorrupted`:
+   *   closed dirty, state rebuilt from the changelogs, input sought back to the committed offsets).
+   * - TaskMigratedException (a producer fenced, by a new owner or by its own transaction
+   *   timeout, or an offset commit the group refused): every task is closed as lost, committing
+   *   nothing, and the consumer rejoins the group at once, so the group decides who owns them
+   *   now. A producer fenced by its own timeout gets its tasks back and carries on; without the
+   *   rejoin they would stay closed until some later rebalance.
+   */
+  async #onTaskError(error: unknown): Promise<boolean> {
+    const tasks = this.#tasks;
+    if (tasks === undefined) return false;
+    if (error instanceof TaskCorruptedException) {
+      await tasks.reviveCorrupted(error);
+      return true;
+    }
+    if (!(error instanceof TaskMigratedException)) return false;
+    this.#log.warn({ err: error.message }, 'a task migrated; closing tasks as lost and rejoining the group');
+    await tasks.closeAll(false);
+    this.#consumer?.enforceRebalance();
+    return true;
   }
 
   /** One pass: process in task turns until idle or out of budget, punctuate, maybe commit. */
@@ -458,11 +478,8 @@ export class StreamThread {
       const committed = await tasks.commit();
       if (committed > 0) this.#log.debug({ partitions: committed }, 'committed');
     } catch (e) {
-      if (!(e instanceof TaskMigratedException)) throw e;
-      // The group moved on: our tasks may already belong to someone else. Close them without
-      // committing; the consumer rejoins and the new assignment brings fresh tasks.
-      this.#log.warn({ err: e.message }, 'commit refused by the group; closing tasks as lost');
-      await tasks.closeAll(false);
+      // The group moved on or a transaction failed: see #onTaskError.
+      if (!(await this.#onTaskError(e))) throw e;
     }
     // As Kafka Streams (StreamThread.maybeCommit advances `now` past the commit before it sets
     // lastCommitMs): the interval runs from the end of a commit, so a commit that takes long

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { TaskMigratedException } from '../errors.js';
-import type { ConsumedRecord, GroupConsumer, TopicPartition, TopicPartitionOffset } from '../kafka/port.js';
+import { StreamsException, TaskCorruptedException, TaskMigratedException } from '../errors.js';
+import type { ConsumedRecord, GroupConsumer, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../kafka/port.js';
 import type { ChangelogRestorer } from './changelog-restorer.js';
 import { isRebalanceError } from './kafka-errors.js';
 import type { EosTaskProducers } from './eos-task-producers.js';
@@ -13,7 +13,9 @@ export type TaskFactory = (id: TaskId, partitions: readonly TopicPartition[]) =>
 
 export interface TaskManagerOptions {
   readonly createTask: TaskFactory;
-  readonly consumer: Pick<GroupConsumer, 'pause' | 'resume' | 'commitOffsets'>;
+  readonly consumer: Pick<GroupConsumer, 'pause' | 'resume' | 'commitOffsets' | 'seek' | 'committed'>;
+  /** Earliest and latest offsets of a topic's partitions: where a revived task reads from when its group committed nothing yet. */
+  readonly listOffsets: (topic: string) => Promise<readonly PartitionOffsets[]>;
   readonly collector: OutputQueue;
   /**
    * Exactly-once: the tasks' transactional producers (opened on assignment, before the tasks
@@ -29,6 +31,14 @@ export interface TaskManagerOptions {
 }
 
 const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
+
+/**
+ * How often in a row a task may be found corrupted (and revived) without committing in between,
+ * before the thread gives up on it: a failure that every retry meets again (a broker gone for
+ * good, a topic deleted) then stops the thread, as it did before revival existed, instead of
+ * rebuilding the task's state forever.
+ */
+export const MAX_CONSECUTIVE_REVIVALS = 5;
 
 /**
  * The active tasks of one stream thread (Kafka Streams' `TaskManager`, active tasks only for now):
@@ -47,6 +57,8 @@ export class TaskManager {
   #running: StreamTask[] = [];
   /** Tasks held until the last revocation: reported in the next subscription so the leader can be sticky. */
   #previouslyOwned: TaskId[] = [];
+  /** Revivals of each task since it last committed offsets (see `MAX_CONSECUTIVE_REVIVALS`). */
+  readonly #revivals = new Map<TaskId, number>();
 
   constructor(options: TaskManagerOptions) {
     this.#o = options;
@@ -90,6 +102,14 @@ export class TaskManager {
       this.#o.log.warn({ tasks: [...this.#tasks.keys()] }, 'assignment arrived while tasks were open; closing them first');
       await this.handleRevocation();
     }
+    await this.#createTasks(assigned);
+    this.#previouslyOwned = [];
+    this.#revivals.clear();
+    this.#o.log.info({ tasks: [...assigned.keys()], restoring: [...this.#restoring].map((t) => t.id) }, 'tasks assigned');
+  }
+
+  /** Opens the tasks' producers (exactly-once), creates and initializes the tasks, and starts restoring those with changelogs. */
+  async #createTasks(assigned: ReadonlyMap<TaskId, readonly TopicPartition[]>): Promise<void> {
     const created: StreamTask[] = [];
     try {
       await this.#o.eos?.producers.open([...assigned.keys()]);
@@ -111,9 +131,72 @@ export class TaskManager {
       if (restoring.includes(task) && !restored.includes(task)) this.#restoring.add(task);
       else this.#running.push(task);
     }
-    this.#previouslyOwned = [];
     this.#o.metrics.recordTaskCreated(created.length);
-    this.#o.log.info({ tasks: [...assigned.keys()], restoring: [...this.#restoring].map((t) => t.id) }, 'tasks assigned');
+  }
+
+  /**
+   * Exactly-once recovery of tasks whose transaction failed (Kafka Streams' handling of
+   * TaskCorruptedException), in this thread and without a rebalance: their input partitions are
+   * paused; the tasks are closed dirty (their open transactions aborted, unsent output dropped,
+   * no checkpoint written, so their persistent stores are wiped when they open again); their
+   * producers are initialised anew, which also completes whatever transaction the broker still
+   * had open for them; the tasks are created again and restore their stores from the changelogs
+   * (read_committed); their input partitions are sought back to the committed offsets and
+   * resumed, so the records since the last commit are processed again.
+   *
+   * Restoring tasks have no transaction of their own and are left alone. A task revived
+   * `MAX_CONSECUTIVE_REVIVALS` times without committing in between makes this throw (the
+   * thread dies, as it did before revival existed). Returns how many tasks were revived.
+   */
+  async reviveCorrupted(error: TaskCorruptedException): Promise<number> {
+    const tasks = error.taskIds.map((id) => this.#tasks.get(id)).filter((t): t is StreamTask => t !== undefined && !this.#restoring.has(t));
+    if (tasks.length === 0) return 0;
+    for (const task of tasks) {
+      const revivals = (this.#revivals.get(task.id) ?? 0) + 1;
+      if (revivals > MAX_CONSECUTIVE_REVIVALS) {
+        throw new StreamsException(`Task ${task.id} failed ${revivals} times in a row without committing; giving up on it: ${error.message}`, 'PROCESSING', { cause: error });
+      }
+      this.#revivals.set(task.id, revivals);
+    }
+    const ids = tasks.map((t) => t.id);
+    const partitions = tasks.flatMap((t) => t.partitions);
+    this.#o.log.warn({ tasks: ids, err: error.message }, 'exactly-once: a transaction failed; closing its tasks dirty, rebuilding their state from the changelogs and reprocessing from the last commit');
+    // Nothing may be fetched for these partitions until they are sought back below: a batch
+    // fetched from the old position would reach the new task, or be dropped (unowned) and
+    // skipped.
+    this.#o.consumer.pause(partitions);
+    for (const tp of partitions) {
+      this.#paused.delete(key(tp));
+      this.#byPartition.delete(key(tp));
+    }
+    for (const id of ids) this.#tasks.delete(id);
+    this.#running = this.#running.filter((t) => !ids.includes(t.id));
+    for (const task of tasks) {
+      try {
+        await task.close(false);
+      } catch (e) {
+        this.#o.log.warn({ task: task.id, err: e }, 'error closing a corrupted task');
+      }
+    }
+    await this.#o.eos?.producers.close(ids, false);
+    this.#o.metrics.recordTaskClosed(tasks.length);
+    await this.#createTasks(new Map(tasks.map((t) => [t.id, t.partitions])));
+    await this.#seekToCommitted(partitions);
+    this.#o.consumer.resume(partitions);
+    return tasks.length;
+  }
+
+  /** Seeks partitions to the group's committed offsets (the log start where nothing is committed, as auto.offset.reset=earliest). */
+  async #seekToCommitted(partitions: readonly TopicPartition[]): Promise<void> {
+    const committed = await this.#o.consumer.committed(partitions);
+    const earliest = new Map<string, number>();
+    for (const topic of new Set(committed.filter((c) => c.offset < 0).map((c) => c.topic))) {
+      for (const o of await this.#o.listOffsets(topic)) earliest.set(key({ topic, partition: o.partition }), o.earliest);
+    }
+    for (const c of committed) {
+      const offset = c.offset >= 0 ? c.offset : (earliest.get(key(c)) ?? 0);
+      this.#o.consumer.seek({ topic: c.topic, partition: c.partition, offset });
+    }
   }
 
   /** One restoration step (see `ChangelogRestorer.step`); tasks that finished start processing. Returns records restored. */
@@ -135,8 +218,8 @@ export class TaskManager {
     try {
       await this.commit();
     } catch (e) {
-      if (!(e instanceof TaskMigratedException)) throw e;
-      this.#o.log.warn({ err: e.message, tasks: ids }, 'commit on revocation refused by the group; closing tasks as lost (their records since the last commit will be reprocessed)');
+      if (!(e instanceof TaskMigratedException) && !(e instanceof TaskCorruptedException)) throw e;
+      this.#o.log.warn({ err: e.message, tasks: ids }, 'commit on revocation failed; closing tasks dirty (their records since the last commit will be reprocessed)');
       clean = false;
     }
     await this.closeAll(clean);
@@ -212,7 +295,14 @@ export class TaskManager {
         offsets.push(...taskOffsets);
         entries.push({ id: task.id, offsets: taskOffsets });
       }
-      await eos.producers.commit(eos.groupId, entries);
+      try {
+        await eos.producers.commit(eos.groupId, entries);
+      } catch (e) {
+        // The other tasks' transactions did commit: finish their commit before the caller revives the failed ones.
+        if (e instanceof TaskCorruptedException) for (const entry of entries) if (!e.taskIds.includes(entry.id)) await this.#committed(this.#tasks.get(entry.id), entry.offsets.length > 0);
+        throw e;
+      }
+      for (const entry of entries) if (entry.offsets.length > 0) this.#revivals.delete(entry.id);
     } else {
       for (const task of tasks) offsets.push(...(await task.prepareCommit()));
       await this.#o.collector.flush();
@@ -228,6 +318,13 @@ export class TaskManager {
     for (const task of tasks) await task.postCommit();
     this.#o.metrics.recordCommit(performance.now() - started);
     return offsets.length;
+  }
+
+  /** After its transaction committed: a task's post-commit work, and its revivals are forgotten once it committed offsets. */
+  async #committed(task: StreamTask | undefined, progressed: boolean): Promise<void> {
+    if (task === undefined) return;
+    if (progressed) this.#revivals.delete(task.id);
+    await task.postCommit();
   }
 
   /**

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { failEmbeddedTransactions } from '../../src/kafka/embedded/index.js';
 import type { GroupConsumer, KafkaProducer, ProducerOptions } from '../../src/kafka/port.js';
 import { bytes, eventually, freshCluster, records, RecordingListener, sleep, text, type TestCluster } from './embedded-helpers.js';
 
@@ -163,6 +164,31 @@ describe('transactions', () => {
     await (await producer()).send([value('next')]);
     await eventually(() => listener.records.length === 1, 1_000, 'the record after the aborted one');
     expect(text(listener.records[0]!.value)).toBe('next');
+  });
+
+  it('fail injected calls with the Kafka error asked for, without effect: a failed commit leaves the transaction open to abort', async () => {
+    const p = await producer({ transactionalId: 'tx' });
+    failEmbeddedTransactions(cluster.name, { operation: 'send', error: 'NOT_ENOUGH_REPLICAS', transactionalId: 'tx' });
+    failEmbeddedTransactions(cluster.name, { operation: 'commit', error: 'REQUEST_TIMED_OUT', times: 2 });
+    const txn = await p.beginTransaction();
+    await expect(txn.send([value('lost')])).rejects.toMatchObject({ type: 'NOT_ENOUGH_REPLICAS', retriable: true });
+    await txn.send([value('a')]);
+    await expect(txn.commit()).rejects.toMatchObject({ type: 'REQUEST_TIMED_OUT' });
+    expect(await visible('out', 0, false)).toEqual(['0:a']);
+    await txn.abort();
+    expect(await visible('out', 0, true)).toEqual([]);
+    // The second injected commit failure, then the faults are used up.
+    const again = await p.beginTransaction();
+    await again.send([value('b')]);
+    await expect(again.commit()).rejects.toMatchObject({ type: 'REQUEST_TIMED_OUT' });
+    await again.commit();
+    expect(await visible('out', 0, true)).toEqual(['2:b']);
+    // Another transactional id is not matched by a fault for 'tx'.
+    failEmbeddedTransactions(cluster.name, { operation: 'sendOffsets', error: 'COORDINATOR_NOT_AVAILABLE', transactionalId: 'tx' });
+    const other = await (await producer({ transactionalId: 'other' })).beginTransaction();
+    await other.sendOffsets('g', [{ topic: 'in', partition: 0, offset: 1 }]);
+    await other.commit();
+    expect(() => failEmbeddedTransactions('no-such-cluster', { operation: 'commit', error: 'REQUEST_TIMED_OUT' })).toThrow(/no-such-cluster/);
   });
 
   it('enforce the transactional life cycle', async () => {

@@ -410,6 +410,34 @@ export function kafkaPortSuite(name: string, factory: () => Promise<KafkaClient>
         expect(listener.errors).toEqual([]);
       }, CASE_TIMEOUT_MS);
 
+      it('rejoins on enforceRebalance: revokes, gets its partitions back and fetches again from the committed offsets', async () => {
+        const { client, admin } = await setUp();
+        const [topic] = await topics(admin, { label: 'enforce', partitions: 2 });
+        const t = topic!;
+        const groupId = unique('enforce-group');
+        const p = await producer(client);
+        await p.send(Array.from({ length: 10 }, (_, i) => ({ topic: t, partition: i % 2, key: null, value: b(`v${i}`) })));
+        const listener = new RecordingListener();
+        const offsetsOf = (partition: number) => listener.records.filter((r) => r.partition === partition).map((r) => r.offset);
+        const consumer = await startConsumer(scope, client, { groupId }, [t], listener);
+        await waitFor('ten records', () => listener.records.length >= 10);
+        await consumer.commitOffsets([{ topic: t, partition: 0, offset: 2 }, { topic: t, partition: 1, offset: 5 }]);
+        const assigns = () => listener.events.filter((e) => e.kind === 'assign').length;
+        const before = assigns();
+
+        consumer.enforceRebalance();
+        await waitFor('the partitions assigned again', () => assigns() > before);
+        await waitFor('partition 0 again from its committed offset', () => offsetsOf(0).length >= 8);
+        await sleep(500); // anything else would arrive now
+        const kinds = listener.events.map((e) => e.kind).filter((k) => k !== 'batch');
+        expect(kinds.slice(-2)).toEqual(['revoke', 'assign']);
+        expect(sortPartitions([...listener.assigned!])).toEqual([0, 1].map((partition) => ({ topic: t, partition })));
+        expect(offsetsOf(0)).toEqual([0, 1, 2, 3, 4, 2, 3, 4]);
+        expect(offsetsOf(1)).toEqual([0, 1, 2, 3, 4]);
+        expect(callbackProtocolViolations(listener)).toEqual([]);
+        expect(listener.errors).toEqual([]);
+      }, CASE_TIMEOUT_MS);
+
       it('commits offsets; committed() and the admin report them; the next consumer of the group starts there', async () => {
         const { client, admin } = await setUp();
         const [topic, other] = await topics(admin, { label: 'commit', partitions: 1 }, { label: 'uncommitted', partitions: 1 });

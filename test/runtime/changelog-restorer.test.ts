@@ -157,7 +157,14 @@ describe('TaskManager with restoring tasks', () => {
     const r = restorer();
     const manager = new TaskManager({
       createTask: () => asTask(task),
-      consumer: { pause: () => undefined, resume: () => undefined, commitOffsets: async (o) => { commits.push(o); } },
+      consumer: {
+        pause: () => undefined,
+        resume: () => undefined,
+        seek: () => undefined,
+        committed: async (ps) => ps.map((p) => ({ ...p, offset: -1 })),
+        commitOffsets: async (o) => { commits.push(o); },
+      },
+      listOffsets: async () => [],
       collector: new RecordCollectorImpl(producer),
       restorer: r,
       metrics: new StreamsMetrics().thread('t'),

@@ -18,7 +18,7 @@ import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import type { Topology } from '../../src/topology/topology.js';
-import { eventually, expectedFilterOutput, filterInput, filterTopology, produce, readAllWith, sortedValues, streamsConfig, unique } from './runtime-helpers.js';
+import { eventually, produce, readAllWith, sortedValues, streamsConfig, unique } from './runtime-helpers.js';
 
 let name: string;
 let bootstrap: string;
@@ -160,23 +160,5 @@ describe('exactly_once_v2', () => {
     await second.close();
     expectExactCounts(await readAllWith(client, admin, 'counts', true), expected);
     expect(sortedValues(await readAllWith(client, admin, repartition, true))).toHaveLength(251);
-  });
-
-  it('closes a fenced task without committing anything', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 1 }, { name: 'out', partitions: 1 }]);
-    await produce(client, filterInput('in', 10));
-    const streams = eosStreams(filterTopology('in', 'out'), { 'commit.interval.ms': 100 });
-    await streams.start();
-    await eventually(async () => (await committedInput()) === 10, 10_000, 'the first records committed');
-    // A newer producer of the task's transactional id: what a new owner of task 0_0 does.
-    const usurper = client.producer({ transactionalId: 'app-0_0' });
-    await usurper.connect();
-    await produce(client, filterInput('in', 10, 10));
-    await eventually(() => sumMetric(streams.metrics(), 'stream-thread-metrics', 'task-closed-total') >= 1, 10_000, 'the fenced task to be closed');
-    expect(streams.state()).not.toBe('ERROR');
-    expect(await committedInput()).toBe(10);
-    // Only the first ten records' output was committed; what the fenced task did since is not visible.
-    expect(sortedValues(await readAllWith(client, admin, 'out', true))).toEqual(expectedFilterOutput(10).sort());
-    await usurper.disconnect();
   });
 });

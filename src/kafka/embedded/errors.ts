@@ -9,8 +9,11 @@
 export const embeddedErrorCodes = {
   OFFSET_OUT_OF_RANGE: 1,
   UNKNOWN_TOPIC_OR_PARTITION: 3,
+  REQUEST_TIMED_OUT: 7,
   MESSAGE_TOO_LARGE: 10,
+  COORDINATOR_NOT_AVAILABLE: 15,
   INVALID_TOPIC_EXCEPTION: 17,
+  NOT_ENOUGH_REPLICAS: 19,
   ILLEGAL_GENERATION: 22,
   INCONSISTENT_GROUP_PROTOCOL: 23,
   UNKNOWN_MEMBER_ID: 25,
@@ -36,6 +39,10 @@ export type EmbeddedErrorType = keyof typeof embeddedErrorCodes;
 const RETRIABLE: ReadonlySet<EmbeddedErrorType> = new Set([
   'UNKNOWN_TOPIC_OR_PARTITION',
   'REBALANCE_IN_PROGRESS',
+  // Raised only by injected faults (failEmbeddedTransactions): what a broker answers under trouble.
+  'REQUEST_TIMED_OUT',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_ENOUGH_REPLICAS',
 ]);
 
 export class EmbeddedKafkaError extends Error {

@@ -153,6 +153,12 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     this.#wake.notify();
   }
 
+  enforceRebalance(): void {
+    if (this.#phase !== 'running') return;
+    this.#rejoinNeeded = true;
+    this.#wake.notify();
+  }
+
   async commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     this.#cluster.ensureOpen();
     for (const { topic, partition, offset } of offsets) {

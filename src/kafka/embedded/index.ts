@@ -20,7 +20,8 @@ import type { KafkaClient, KafkaClientOptions } from '../port.js';
 import { EmbeddedClient } from './client.js';
 import { embeddedCluster } from './registry.js';
 
-export { resetEmbeddedCluster, embeddedClusterNames, freezeEmbeddedConsumers } from './registry.js';
+export { resetEmbeddedCluster, embeddedClusterNames, freezeEmbeddedConsumers, failEmbeddedTransactions } from './registry.js';
+export type { TransactionFault } from './transaction-coordinator.js';
 export { EmbeddedKafkaError, embeddedErrorCodes } from './errors.js';
 export type { EmbeddedErrorType } from './errors.js';
 

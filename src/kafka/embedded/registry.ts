@@ -1,4 +1,5 @@
 import { EmbeddedCluster } from './cluster.js';
+import type { TransactionFault } from './transaction-coordinator.js';
 
 // Kept on globalThis so that two copies of this module (say, `src` through tsx and `dist` in
 // one process) still share clusters: `embedded://demo` must mean one cluster per process.
@@ -45,4 +46,17 @@ export function embeddedClusterNames(): string[] {
  */
 export function freezeEmbeddedConsumers(name: string, clientId?: string): number {
   return registry().get(name)?.freezeConsumers(clientId) ?? 0;
+}
+
+/**
+ * Test hook: the next `fault.times` (default 1) matching calls of transactions on cluster `name`
+ * (`send`, `sendOffsets` or `commit`, of one transactional id or any) fail with the Kafka error
+ * `fault.error`, as a broker in trouble answers (e.g. REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS).
+ * The failed call has no effect; a failed commit leaves the transaction open. Throws when no
+ * cluster of that name exists.
+ */
+export function failEmbeddedTransactions(name: string, fault: TransactionFault): void {
+  const cluster = registry().get(name);
+  if (cluster === undefined) throw new Error(`No embedded cluster named '${name}'`);
+  cluster.transactions.injectFault(fault);
 }

@@ -1,5 +1,5 @@
 import type { TopicPartitionOffset } from '../port.js';
-import { EmbeddedKafkaError } from './errors.js';
+import { EmbeddedKafkaError, type EmbeddedErrorType } from './errors.js';
 import type { PartitionLog, TransactionStatus } from './partition-log.js';
 
 /** One transaction in flight: the partitions it wrote to and the group offsets it carries. */
@@ -23,6 +23,18 @@ interface TransactionalProducerState {
   fencedBecause: string;
 }
 
+/** A transaction call that fails on purpose (test hook `failEmbeddedTransactions`). */
+export interface TransactionFault {
+  /** The call that fails: a send into the transaction, adding offsets to it, or committing it. */
+  readonly operation: 'send' | 'sendOffsets' | 'commit';
+  /** The Kafka error it fails with. */
+  readonly error: EmbeddedErrorType;
+  /** Only this transactional id's calls (any when absent). */
+  readonly transactionalId?: string;
+  /** How many matching calls fail (default 1). */
+  readonly times?: number;
+}
+
 /** What the coordinator needs from the cluster. */
 export interface TransactionHooks {
   /** Commits a group's offsets (a committed transaction's `sendOffsets`). */
@@ -41,6 +53,7 @@ export interface TransactionHooks {
 export class TransactionCoordinator {
   readonly #producers = new Map<string, TransactionalProducerState>();
   #nextProducerId = 1000;
+  readonly #faults: { fault: TransactionFault; remaining: number }[] = [];
 
   constructor(readonly hooks: TransactionHooks) {}
 
@@ -81,6 +94,23 @@ export class TransactionCoordinator {
   end(txn: OpenTransaction, result: 'committed' | 'aborted'): void {
     this.checkOpen(txn);
     this.#end(this.#producers.get(txn.transactionalId)!, txn, result);
+  }
+
+  /** Makes the next matching transaction calls fail (see `failEmbeddedTransactions`). */
+  injectFault(fault: TransactionFault): void {
+    this.#faults.push({ fault, remaining: fault.times ?? 1 });
+  }
+
+  /**
+   * Throws the error of an injected fault that matches this call. The call has no effect then:
+   * a failed send wrote nothing, a failed commit leaves the transaction open (to be aborted).
+   */
+  checkFault(transactionalId: string, operation: TransactionFault['operation']): void {
+    const i = this.#faults.findIndex(({ fault }) => fault.operation === operation && (fault.transactionalId === undefined || fault.transactionalId === transactionalId));
+    if (i < 0) return;
+    const entry = this.#faults[i]!;
+    if (--entry.remaining <= 0) this.#faults.splice(i, 1);
+    throw new EmbeddedKafkaError(entry.fault.error, `Injected failure of ${operation} for transactional id '${transactionalId}' (${entry.fault.error})`);
   }
 
   /** Stops every transaction timer (cluster reset). */

@@ -23,11 +23,13 @@ export class EmbeddedTransaction implements KafkaTransaction {
 
   async send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     this.#checkOpen();
+    this.#cluster.transactions.checkFault(this.#txn.transactionalId, 'send');
     return writeRecords(this.#cluster, records, this.#partitioner, this.#txn);
   }
 
   async sendOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
     this.#checkOpen();
+    this.#cluster.transactions.checkFault(this.#txn.transactionalId, 'sendOffsets');
     for (const { topic, partition, offset } of offsets) {
       this.#cluster.requirePartition(topic, partition);
       if (!Number.isInteger(offset) || offset < 0) {
@@ -40,6 +42,8 @@ export class EmbeddedTransaction implements KafkaTransaction {
 
   async commit(): Promise<void> {
     this.#cluster.ensureOpen();
+    this.#cluster.transactions.checkOpen(this.#txn);
+    this.#cluster.transactions.checkFault(this.#txn.transactionalId, 'commit');
     this.#cluster.transactions.end(this.#txn, 'committed');
   }
 

@@ -16,7 +16,11 @@
  * - the SyncGroup response is this member's assignment as the leader encoded it, userData
  *   included: kafkajs decodes it and drops the userData, we decode it again and keep it. This is
  *   exact for the generation being synced, which a DescribeGroups read after the fact is not
- *   (the group may have moved on, and DescribeGroups carries no generation id).
+ *   (the group may have moved on, and DescribeGroups carries no generation id);
+ * - before a Heartbeat is sent, the hook may fail it (with REBALANCE_IN_PROGRESS, as the
+ *   coordinator answers when a rebalance started): kafkajs's fetch loop then re-joins through
+ *   `joinAndSync()`, which is how the adapter makes kafkajs rejoin on request
+ *   (`GroupConsumer.enforceRebalance()`), from kafkajs's own loop and at a point where it expects it.
  *
  * kafkajs is pinned to 2.2.4 (`src/consumer/consumerGroup.js` `[PRIVATE.JOIN]` / `[PRIVATE.SYNC]`);
  * `installCoordinatorHooks` fails loudly if the shapes it relies on are missing.
@@ -30,6 +34,8 @@ export interface CoordinatorHooks {
   afterJoin(response: JoinGroupResponse): void;
   /** Runs with the SyncGroup response, before kafkajs sees it; kafkajs waits for it. */
   afterSync(request: SyncGroupRequest, response: SyncGroupResponse): Promise<void>;
+  /** Runs before a Heartbeat is sent; throwing fails the heartbeat with that error. */
+  beforeHeartbeat?(): void;
 }
 
 export function installCoordinatorHooks(cluster: Cluster, groupId: string, hooks: CoordinatorHooks): void {
@@ -64,4 +70,12 @@ function hookBroker(broker: CoordinatorBroker, hooks: CoordinatorHooks): void {
     await hooks.afterSync(request, response);
     return response;
   };
+  const heartbeat = broker.heartbeat;
+  if (hooks.beforeHeartbeat !== undefined && typeof heartbeat === 'function') {
+    const before = hooks.beforeHeartbeat;
+    broker.heartbeat = async (request) => {
+      before();
+      return heartbeat.call(broker, request);
+    };
+  }
 }

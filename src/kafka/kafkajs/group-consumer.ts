@@ -48,7 +48,7 @@ import { installAbortedTransactionsFix } from './aborted-transactions-fix.js';
 import { installCoordinatorHooks } from './coordinator-hooks.js';
 import { illegalState, rootCause, toAdapterError } from './kafkajs-error.js';
 import type { Cluster, CoordinatorBroker, JoinGroupRequest, JoinGroupResponse, RawRecord, SyncGroupRequest, SyncGroupResponse } from './kafkajs-module.js';
-import { PartitionAssigners } from './kafkajs-module.js';
+import { KafkaJSProtocolError, PartitionAssigners } from './kafkajs-module.js';
 import { toConsumedRecord } from './record-mapping.js';
 import { SerialLock } from './serial-lock.js';
 import { offsetsByTopic, partitionKey, partitionsByTopic, quoted } from './topic-partitions.js';
@@ -83,6 +83,8 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   readonly #paused = new Set<string>();
   /** Seeks not yet confirmed by a batch: kafkajs keeps unapplied seeks across rebalances. */
   readonly #pendingSeeks = new Set<string>();
+  /** `enforceRebalance()` was called and the member has not re-joined since. */
+  #rejoinRequested = false;
 
   constructor(kafka: Kafka, options: GroupConsumerOptions) {
     this.#groupId = options.groupId;
@@ -125,6 +127,9 @@ export class KafkajsGroupConsumer implements GroupConsumer {
         this.#joined = response;
       },
       afterSync: (request, response) => this.#afterSync(request, response),
+      beforeHeartbeat: () => {
+        if (this.#rejoinRequested) throw rejoinRequested();
+      },
     });
     this.#consumer.on(this.#consumer.events.CRASH, (event) => this.#onCrash(event.payload.error, event.payload.restart));
   }
@@ -198,6 +203,17 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     this.#consumer.seek({ topic, partition, offset: String(offset) });
   }
 
+  /**
+   * kafkajs has no such call: the member's next heartbeat fails with REBALANCE_IN_PROGRESS (see
+   * `coordinator-hooks.ts`) until it re-joined, so kafkajs's fetch loop re-joins as it does when
+   * the coordinator starts a rebalance. A follower whose subscription did not change gets its
+   * current assignment back without a group-wide rebalance (Kafka's rule for a JoinGroup from a
+   * known member); the listener hears revoke and assign either way.
+   */
+  enforceRebalance(): void {
+    if (this.#phase === 'running') this.#rejoinRequested = true;
+  }
+
   async commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
     const joined = this.#joined;
@@ -255,6 +271,8 @@ export class KafkajsGroupConsumer implements GroupConsumer {
 
   async #beforeJoin(request: JoinGroupRequest): Promise<JoinGroupRequest> {
     await this.#lock.run(() => this.#revoke());
+    // After the revocation: a rejoin asked for during it (by the listener) is this join.
+    this.#rejoinRequested = false;
     // A listener that failed stopped the consumer; kafkajs must not join again meanwhile.
     if (this.#phase === 'failed') throw this.#failure ?? illegalState('the consumer failed');
     // Recompute the subscription after the revocation, as Java builds it after onJoinPrepare.
@@ -420,6 +438,12 @@ export class KafkajsGroupConsumer implements GroupConsumer {
       }
     }
   }
+}
+
+/** The error kafkajs's coordinator client throws for REBALANCE_IN_PROGRESS (its protocol error entry for code 27). */
+function rejoinRequested(): Error {
+  const entry = { type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: false, message: 'kstreams asked this member to rejoin its group (enforceRebalance)' };
+  return new KafkaJSProtocolError(entry as unknown as Error);
 }
 
 /**

@@ -12,7 +12,7 @@ import './produce-encoding.js';
 import kafkajs from 'kafkajs';
 import type { Broker, Cluster } from 'kafkajs';
 
-export const { Kafka, AssignerProtocol, Partitioners, PartitionAssigners, ConfigResourceTypes } = kafkajs;
+export const { Kafka, AssignerProtocol, Partitioners, PartitionAssigners, ConfigResourceTypes, KafkaJSProtocolError } = kafkajs;
 
 /** kafkajs's log levels (its `logLevel` enum, as plain numbers). */
 export const KafkajsLogLevel = { NOTHING: 0, ERROR: 1, WARN: 2, INFO: 4, DEBUG: 5 } as const;
