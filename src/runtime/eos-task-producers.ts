@@ -50,7 +50,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 
 function migratedIfFenced(id: TaskId, error: unknown): unknown {
   if (!isFencedError(error)) return error;
-  return new TaskMigratedException(`Task ${id}'s producer was fenced: another instance owns the task now`, { cause: error });
+  return new TaskMigratedException(`Task ${id}'s producer was fenced (a newer producer took its transactional id, or the broker aborted its transaction for running past transaction.timeout.ms)`, { cause: error });
 }
 
 /** What the thread must do about a failure of task `id`'s transaction: the error to throw. */

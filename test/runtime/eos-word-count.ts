@@ -12,31 +12,31 @@ import type { Topology } from '../../src/topology/topology.js';
 
 export const WORDS = ['ant', 'bee', 'cat', 'dog', 'eel', 'fox', 'gnu'];
 
-/** `count` records of topic 'in' keyed k<i>, the i-th word of WORDS (cycling), from index `from`. */
-export const words = (from: number, count: number, partition?: number): ProducerRecord[] =>
+/** `count` records of topic `topic` keyed k<i>, the i-th word of WORDS (cycling), from index `from`. */
+export const words = (from: number, count: number, partition?: number, topic = 'in'): ProducerRecord[] =>
   Array.from({ length: count }, (_, n) => ({
-    topic: 'in',
+    topic,
     ...(partition === undefined ? {} : { partition }),
     key: Buffer.from(`k${from + n}`),
     value: Buffer.from(WORDS[(from + n) % WORDS.length]!),
   }));
 
 /**
- * Words of 'in' regrouped by word (through the repartition topic `<app>-words-repartition`) and
- * counted in the persistent store 'counts', updates to topic 'counts'. `onWord` runs first for
- * every record (it may return a promise: the record waits for it).
+ * Words of `input` regrouped by word (through the repartition topic `<app>-words-repartition`)
+ * and counted in the persistent store 'counts', updates to topic `output`. `onWord` runs first
+ * for every record (it may return a promise: the record waits for it).
  */
-export function wordCount(onWord: (word: string) => void | Promise<void> = () => undefined): Topology {
+export function wordCount(onWord: (word: string) => void | Promise<void> = () => undefined, input = 'in', output = 'counts'): Topology {
   const builder = new StreamsBuilder();
   builder
-    .stream('in', Consumed.with(Serdes.String(), Serdes.String()))
+    .stream(input, Consumed.with(Serdes.String(), Serdes.String()))
     .peek((_k, word) => onWord(word ?? ''))
     .selectKey((_k, word) => word ?? '')
     .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName('words'))
     .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
     .count(Materialized.as<string, number>('counts').withValueSerde(Serdes.Long()))
     .toStream()
-    .to('counts', Produced.with(Serdes.String(), Serdes.Long()));
+    .to(output, Produced.with(Serdes.String(), Serdes.Long()));
   return builder.build();
 }
 
