@@ -46,4 +46,17 @@ describe('kafkajs read_committed: aborted transactions aligned on their records'
       { producerId: '9', firstOffset: '21' },
     ]);
   });
+
+  it("never moves an aborted transaction onto the same producer's next, committed one (a task producer re-initialised by the task's new owner)", () => {
+    // Producer 7's transaction from 10 aborted (marker at 31, written by the new owner's
+    // initialisation); the fetch begins after its last record; then the same producer id, new
+    // epoch, commits 32-33.
+    const fetch = [record(30, '8'), record(31, '7', 'abort'), record(32, '7'), record(33, '7'), record(34, '7', 'commit')];
+    const reinitialised = [{ producerId: '7', firstOffset: '10' }];
+    expect(alignAbortedTransactions(reinitialised, fetch)).toEqual([]);
+    expect(delivered(fetch, alignAbortedTransactions(reinitialised, fetch))).toEqual([30, 32, 33]);
+    // With records of the aborted transaction in the fetch, those and only those are skipped.
+    const straddling = [record(29, '7'), ...fetch];
+    expect(delivered(straddling, alignAbortedTransactions(reinitialised, straddling))).toEqual([30, 32, 33]);
+  });
 });

@@ -11,9 +11,15 @@
  *
  * The fix rewrites each aborted transaction's first offset, before kafkajs sees the response,
  * to the offset of that producer's first transactional record in this fetch at or after it
- * (each then lies on a record of its own, so kafkajs enters each at the right record), and
- * drops the ones with no such record (nothing of them to skip in this fetch). Aborted records
- * stay in the response, so kafkajs still advances past a fetch that holds nothing else.
+ * and before that producer's next control record (its abort marker), so each lies on a record
+ * of its own transaction and kafkajs enters each at the right record. It drops the ones with no
+ * such record (nothing of them to skip in this fetch): a fetch that begins after an aborted
+ * transaction's last record but before its marker must not move the transaction onto the
+ * producer's next one. That next transaction is often the same producer id's, committed:
+ * kstreams' task producers keep their transactional id, and so their producer id, when a task
+ * moves (the new owner's initialisation aborts the old transaction and bumps only the epoch);
+ * moved there, kafkajs would skip that committed transaction as aborted. Aborted records stay in
+ * the response, so kafkajs still advances past a fetch that holds nothing else.
  *
  * Installed by wrapping `findBroker` on the consumer's own Cluster (kafkajs's fetch path:
  * `ConsumerGroup.fetch` → `cluster.findBroker({ nodeId })` → `broker.fetch(...)`).
@@ -34,10 +40,15 @@ export function alignAbortedTransactions(aborted: readonly AbortedTransaction[],
   const aligned: AbortedTransaction[] = [];
   for (const txn of aborted) {
     const first = BigInt(txn.firstOffset);
-    const record = records.find(
-      (r) => r.isControlRecord !== true && r.batchContext?.inTransaction === true && r.batchContext.producerId === txn.producerId && BigInt(r.offset) >= first,
-    );
-    if (record !== undefined) aligned.push({ ...txn, firstOffset: record.offset });
+    for (const r of records) {
+      if (r.batchContext?.producerId !== txn.producerId || BigInt(r.offset) < first) continue;
+      // The producer's marker ends this transaction: whatever of it this fetch holds came before.
+      if (r.isControlRecord === true) break;
+      if (r.batchContext.inTransaction === true) {
+        aligned.push({ ...txn, firstOffset: r.offset });
+        break;
+      }
+    }
   }
   return aligned.sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : BigInt(a.firstOffset) > BigInt(b.firstOffset) ? 1 : 0));
 }
