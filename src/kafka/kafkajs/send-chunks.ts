@@ -8,7 +8,9 @@
  * A chunk also holds at most `maxRecords` records: kafkajs's own `groupMessagesPerPartition`
  * copies the partition's list for every message, quadratic in the records per partition (at
  * 10,000 records in one send ~19 µs per record, at 1,000 ~6 µs). `produce-encoding.ts` now
- * replaces it with a linear one; larger chunks measured no faster since, so the cap stays.
+ * replaces it with a linear one, so a chunk may hold 10,000 (the collector's largest send): an
+ * exactly-once commit that flushes 5,600 changelog and output records then waits for one produce
+ * round trip instead of six (measured: that flush took 55-140 ms instead of 130-260 ms).
  */
 import type { ProducerRecord } from '../port.js';
 
@@ -23,7 +25,7 @@ export function estimatedSize(record: ProducerRecord): number {
 }
 
 /** Records per chunk (see above). */
-export const DEFAULT_CHUNK_RECORDS = 1_000;
+export const DEFAULT_CHUNK_RECORDS = 10_000;
 
 /** Consecutive slices of `records`, each of at most `maxBytes` estimated and `maxRecords` records (at least one record). */
 export function chunkBySize(records: readonly ProducerRecord[], maxBytes = DEFAULT_CHUNK_BYTES, maxRecords = DEFAULT_CHUNK_RECORDS): ProducerRecord[][] {
