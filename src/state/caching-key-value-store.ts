@@ -6,6 +6,7 @@ import { mergedCacheScan } from './merged-cache-scan.js';
 import type { DirtyEntry, RecordCache } from './record-cache.js';
 import { assertStoreOpen } from './state-store.js';
 import type { StoreTaskContext } from './store-task-context.js';
+import { getMaybeSync, isPromise, type MaybePromise, type SyncReadable } from './sync-read.js';
 
 interface BatchWithTimestamps {
   putAllWithTimestamps(writes: readonly TimestampedWrite[]): Promise<void>;
@@ -28,7 +29,7 @@ function writesWithTimestamps(store: object): store is BatchWithTimestamps {
  *
  * `close()` drops the cache's entries without writing them: a clean close flushes first.
  */
-export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, CachedStateStore<Buffer, Buffer> {
+export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, CachedStateStore<Buffer, Buffer>, SyncReadable<Buffer, Buffer> {
   readonly #inner: KeyValueStore<Buffer, Buffer>;
   readonly #task: StoreTaskContext;
   readonly #cache: RecordCache;
@@ -96,12 +97,26 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
   }
 
   async get(key: Buffer): Promise<Buffer | undefined> {
+    return this.getMaybeSync(key);
+  }
+
+  /**
+   * `get`, answered at once on a cache hit, or on a miss when the store below reads
+   * synchronously and caching the value read evicts only clean entries.
+   */
+  getMaybeSync(key: Buffer): MaybePromise<Buffer | undefined> {
     assertStoreOpen(this);
     const cached = this.#cache.get(this.#namespace, key);
     if (cached !== undefined) return cached.value ?? undefined;
-    const value = await this.#inner.get(key);
-    if (value !== undefined && this.#registered) await this.#cache.putClean(this.#namespace, key, value);
-    return value;
+    const below = getMaybeSync(this.#inner, key);
+    return isPromise(below) ? below.then((value) => this.#remember(key, value)) : this.#remember(key, below);
+  }
+
+  /** Keeps a value read from below as a clean cache entry (Kafka caches reads too). */
+  #remember(key: Buffer, value: Buffer | undefined): MaybePromise<Buffer | undefined> {
+    if (value === undefined || !this.#registered) return value;
+    const evicting = this.#cache.putClean(this.#namespace, key, value);
+    return evicting === undefined ? value : evicting.then(() => value);
   }
 
   async getMany(keys: readonly Buffer[]): Promise<Array<Buffer | undefined>> {

@@ -1,6 +1,7 @@
 import type { ConsumedRecordLike, ChangelogRestorer } from './changelog-restorer.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 import type { StoreTaskContext } from './store-task-context.js';
+import { getMaybeSync, type MaybePromise, type SyncReadable } from './sync-read.js';
 import { rawValueOf, timestampOf, withTimestamp } from './value-and-timestamp.js';
 
 /** A write whose changelog record takes an explicit timestamp (a cache flush writes many updates, each with its own). */
@@ -20,7 +21,7 @@ export interface TimestampedWrite {
  * It is also what restores the store: {@link restore} applies changelog records to the store
  * below, undoing the format it logs.
  */
-export class ChangeLoggingKeyValueStore implements KeyValueStore<Buffer, Buffer>, ChangelogRestorer {
+export class ChangeLoggingKeyValueStore implements KeyValueStore<Buffer, Buffer>, ChangelogRestorer, SyncReadable<Buffer, Buffer> {
   readonly #inner: KeyValueStore<Buffer, Buffer>;
   readonly #task: StoreTaskContext;
   readonly changelogTopic: string;
@@ -68,6 +69,10 @@ export class ChangeLoggingKeyValueStore implements KeyValueStore<Buffer, Buffer>
 
   get(key: Buffer): Promise<Buffer | undefined> {
     return this.#inner.get(key);
+  }
+
+  getMaybeSync(key: Buffer): MaybePromise<Buffer | undefined> {
+    return getMaybeSync(this.#inner, key);
   }
 
   getMany(keys: readonly Buffer[]): Promise<Array<Buffer | undefined>> {

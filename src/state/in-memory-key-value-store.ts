@@ -4,6 +4,7 @@ import { EntryScan } from './entry-scan.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 import { SortedByteMap, type ScanBounds } from './sorted-byte-map.js';
 import { assertStoreOpen } from './state-store.js';
+import type { SyncReadable } from './sync-read.js';
 
 /**
  * Entries a scan takes from the map at a time: small, so a write during a scan is seen soon
@@ -19,7 +20,7 @@ const SCAN_BATCH = 64;
  * Keys and values are copied on write, so callers may reuse their Buffers. Point operations are
  * O(log n); scans O(log n + k). `approximateNumEntries()` is exact and O(1).
  */
-export class InMemoryKeyValueStore implements KeyValueStore<Buffer, Buffer> {
+export class InMemoryKeyValueStore implements KeyValueStore<Buffer, Buffer>, SyncReadable<Buffer, Buffer> {
   readonly name: string;
   readonly persistent = false;
   readonly #map = new SortedByteMap();
@@ -54,6 +55,11 @@ export class InMemoryKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   }
 
   async get(key: Buffer): Promise<Buffer | undefined> {
+    return this.getMaybeSync(key);
+  }
+
+  /** `get` without the promise (see `SyncReadable`). */
+  getMaybeSync(key: Buffer): Buffer | undefined {
     assertStoreOpen(this);
     return this.#map.get(key);
   }

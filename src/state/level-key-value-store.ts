@@ -5,6 +5,7 @@ import { prefixUpperBound } from './byte-order.js';
 import { EntryScan } from './entry-scan.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 import { assertStoreOpen } from './state-store.js';
+import type { SyncReadable } from './sync-read.js';
 
 type Level = ClassicLevel<Buffer, Buffer>;
 type LevelWrite = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
@@ -37,7 +38,7 @@ const SYNC_GET_MANY_MAX = 16;
  * one awaited LevelDB write, so hot write paths should go through `putAll` (the record cache does).
  * `approximateNumEntries()` counts keys with a scan, O(n), remembered until the next write.
  */
-export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
+export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer>, SyncReadable<Buffer, Buffer> {
   readonly name: string;
   readonly persistent = true;
   /** The LevelDB directory of this store. */
@@ -102,6 +103,11 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   }
 
   async get(key: Buffer): Promise<Buffer | undefined> {
+    return this.#openDb().getSync(key);
+  }
+
+  /** `get` without the promise (see `SyncReadable`). */
+  getMaybeSync(key: Buffer): Buffer | undefined {
     return this.#openDb().getSync(key);
   }
 

@@ -185,13 +185,18 @@ export class RecordCache {
     if (this.#bytes > this.maxBytes) await this.#evict(cache);
   }
 
-  /** Caches a value read from the underlying store as a clean entry (no flush needed), then evicts while over budget. */
-  async putClean(namespace: string, key: Buffer, value: Buffer): Promise<void> {
+  /**
+   * Caches a value read from the underlying store as a clean entry (no flush needed), then evicts
+   * while over budget. Returns a promise only when the eviction has to flush dirty entries first
+   * (so a read that caches what it read stays synchronous otherwise; see `SyncReadable`).
+   */
+  putClean(namespace: string, key: Buffer, value: Buffer): Promise<void> | undefined {
     const cache = this.#cache(namespace);
     const id = key.toString('latin1');
-    if (cache.entries.get(id)?.dirty === true) return;
+    if (cache.entries.get(id)?.dirty === true) return undefined;
     this.#set(cache, id, key, value, false, undefined);
-    if (this.#bytes > this.maxBytes) await this.#evict(cache);
+    if (this.#bytes <= this.maxBytes || this.#evictClean(cache)) return undefined;
+    return this.#evict(cache);
   }
 
   /**
@@ -259,6 +264,25 @@ export class RecordCache {
    * large). A dirty eldest is flushed (with every other dirty entry) before it leaves, so a
    * read never misses a value that is not in the store yet.
    */
+  /**
+   * The part of `#evict` that needs no flush: evicts least recently used entries while over
+   * budget and the eldest is clean. True when done (within budget, or nothing left to evict);
+   * false when the eldest is dirty and `#evict` has to go on.
+   */
+  #evictClean(cache: NamedCache): boolean {
+    while (this.#bytes > this.maxBytes) {
+      const first = cache.entries.entries().next();
+      if (first.done === true) return true;
+      const [id, eldest] = first.value;
+      if (eldest.dirty) return false;
+      cache.entries.delete(id);
+      this.#bytes -= eldest.size;
+      cache.bytes -= eldest.size;
+      this.#evictions++;
+    }
+    return true;
+  }
+
   async #evict(cache: NamedCache): Promise<void> {
     while (this.#bytes > this.maxBytes) {
       const first = cache.entries.entries().next();

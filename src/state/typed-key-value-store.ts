@@ -2,6 +2,7 @@ import type { Serde } from '../serde/serde.js';
 import type { CacheFlushListener, CachedStateStore } from './cache-flush-listener.js';
 import { mapScan } from './entry-scan.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
+import { getMaybeSync, isPromise, type MaybePromise, type SyncReadable } from './sync-read.js';
 
 /**
  * The store processors and interactive queries use: keys and values of their own types over a
@@ -13,7 +14,7 @@ import type { KeyValue, KeyValueStore } from './key-value-store.js';
  * Keys cannot be `null`. Serdes are called with the store's `serdeTopic` (by convention its
  * changelog topic, as Kafka Streams does) so topic-aware serdes see a stable name.
  */
-export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
+export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V>, SyncReadable<K, V> {
   readonly #inner: KeyValueStore<Buffer, Buffer>;
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
@@ -60,7 +61,17 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStat
   }
 
   async get(key: K): Promise<V | undefined> {
-    return this.#value(await this.#inner.get(this.#key(key)));
+    return this.#value(await getMaybeSync(this.#inner, this.#key(key)));
+  }
+
+  /**
+   * `get` without a promise when every layer below answers at once (see `SyncReadable`); for
+   * hot internal readers (joins) that check for a promise on the result. Not for values whose
+   * type is itself thenable.
+   */
+  getMaybeSync(key: K): MaybePromise<V | undefined> {
+    const bytes = getMaybeSync(this.#inner, this.#key(key));
+    return isPromise(bytes) ? bytes.then((b) => this.#value(b)) : this.#value(bytes);
   }
 
   async getMany(keys: readonly K[]): Promise<Array<V | undefined>> {

@@ -1,5 +1,6 @@
 import type { ProcessorContext } from '../../processor/processor-context.js';
 import type { TimestampedKeyValueStore } from '../../state/timestamped-key-value-store.js';
+import { getMaybeSync, isPromise, type MaybePromise } from '../../state/sync-read.js';
 import type { ValueAndTimestamp } from '../../state/value-and-timestamp.js';
 
 /**
@@ -11,8 +12,12 @@ import type { ValueAndTimestamp } from '../../state/value-and-timestamp.js';
 export interface KTableValueGetter<K, V> {
   /** Called from the using processor's `init()`; stores are taken from its context. */
   init(context: ProcessorContext<unknown, unknown>): void;
-  /** The key's value and the timestamp of the update that wrote it; `null` when absent. */
-  get(key: K): Promise<ValueAndTimestamp<V> | null>;
+  /**
+   * The key's value and the timestamp of the update that wrote it; `null` when absent. A getter
+   * may answer without a promise when the value is at hand (a store that reads synchronously,
+   * see `SyncReadable`); callers either await the result or check for a promise.
+   */
+  get(key: K): MaybePromise<ValueAndTimestamp<V> | null>;
 }
 
 /** Makes a getter for each processor instance, and names the stores the getters read (to connect them). */
@@ -31,8 +36,9 @@ export function storeValueGetterSupplier<K, V>(storeName: string): KTableValueGe
         init(context) {
           store = context.getStateStore<TimestampedKeyValueStore<K, V>>(storeName);
         },
-        async get(key) {
-          return (await (store as TimestampedKeyValueStore<K, V>).get(key)) ?? null;
+        get(key) {
+          const found = getMaybeSync(store as TimestampedKeyValueStore<K, V>, key);
+          return isPromise(found) ? found.then((value) => value ?? null) : (found ?? null);
         },
       };
     },

@@ -4,6 +4,8 @@ import type { Record } from '../../processor/record.js';
 import type { KeyValueMapper, ValueJoiner } from '../functions.js';
 import type { KTableValueGetter, KTableValueGetterSupplier } from '../internal/value-getter.js';
 import { warnDropped } from './dropped-records.js';
+import { isPromise } from '../../state/sync-read.js';
+import type { ValueAndTimestamp } from '../../state/value-and-timestamp.js';
 
 /**
  * A KStream-KTable or KStream-GlobalKTable join (Kafka's `KStreamKTableJoin`,
@@ -39,19 +41,30 @@ class KStreamKTableJoinProcessor<K, V, KT, VT, VR> implements Processor<K, V, K,
     this.table.init(context);
   }
 
-  async process(record: Record<K, V>): Promise<void> {
-    if (record.value === null || record.value === undefined) {
+  /**
+   * Synchronous when the table's store answers at once (a cache hit, LevelDB's `getSync`, an
+   * in-memory store) and the children are synchronous: then a record costs no promise at all.
+   */
+  process(record: Record<K, V>): void | Promise<void> {
+    const value = record.value;
+    if (value === null || value === undefined) {
       warnDropped(this.#context, 'null join key or value', this.leftJoin ? 'left join' : 'join');
       return;
     }
-    const tableKey = this.keyMapper(record.key, record.value);
-    const noKey = tableKey === null || tableKey === undefined;
-    if (noKey && !this.leftJoin) {
-      warnDropped(this.#context, 'null join key or value', 'join');
-      return;
+    const tableKey = this.keyMapper(record.key, value);
+    if (tableKey === null || tableKey === undefined) {
+      if (!this.leftJoin) {
+        warnDropped(this.#context, 'null join key or value', 'join');
+        return;
+      }
+      return this.#join(record, value, null);
     }
-    const found = noKey ? null : await this.table.get(tableKey);
+    const found = this.table.get(tableKey);
+    return isPromise(found) ? found.then((f) => this.#join(record, value, f)) : this.#join(record, value, found);
+  }
+
+  #join(record: Record<K, V>, value: V, found: ValueAndTimestamp<VT> | null): void | Promise<void> {
     if (found === null && !this.leftJoin) return;
-    await this.#context.forward(record.withValue(this.joiner(record.value, found === null ? null : found.value, record.key)));
+    return this.#context.forward(record.withValue(this.joiner(value, found === null ? null : found.value, record.key)));
   }
 }
