@@ -1,9 +1,10 @@
 /**
  * The port's producer on a kafkajs producer.
  *
- * - Partitioning: kafkajs 2.x's `DefaultPartitioner` is Kafka's Java murmur2 partitioner for
- *   keyed records (the legacy one is not). We pass it explicitly, which also silences kafkajs's
- *   "switched default partitioner" warning, and wrap it to learn which partition each record
+ * - Partitioning: Kafka's Java murmur2 partitioner for keyed records (`../partitioner.ts`, the
+ *   same result as kafkajs 2.x's `DefaultPartitioner`, at a fraction of its cost), kafkajs's
+ *   round robin for keyless ones. We pass our partitioner explicitly, which also silences
+ *   kafkajs's "switched default partitioner" warning, to learn which partition each record
  *   went to (kafkajs reports one base offset per partition, not per record) and to refuse an
  *   explicit partition the topic does not have (kafkajs would skip those records silently).
  * - Idempotence is on unless `idempotent: false` (Java's default since Kafka 3.0), with
@@ -16,20 +17,19 @@
  *   transactional id before it sends anything (kafkajs would do this at its first transaction).
  */
 import type { Kafka, Message, PartitionerArgs, Producer, RecordMetadata as KafkajsRecordMetadata, Transaction } from 'kafkajs';
+import { defaultPartition } from '../partitioner.js';
 import type { KafkaProducer, KafkaTransaction, ProducerOptions, ProducerRecord, RecordMetadata } from '../port.js';
 import { illegalState, KafkajsAdapterError, toAdapterError } from './kafkajs-error.js';
 import { Partitioners } from './kafkajs-module.js';
 import { toKafkajsMessage } from './record-mapping.js';
 import { chunkBySize } from './send-chunks.js';
-import { partitionKey, quoted } from './topic-partitions.js';
+import { quoted } from './topic-partitions.js';
 import type { SendBatch, TransactionOwner } from './transaction.js';
 import { KafkajsTransaction } from './transaction.js';
 
 export class KafkajsProducer implements KafkaProducer, TransactionOwner {
   readonly #producer: Producer;
   readonly #options: ProducerOptions;
-  /** The partition kafkajs's partitioner picked for each message of the current sends. */
-  readonly #chosenPartitions = new WeakMap<Message, number>();
   /** A transaction begun at connect (InitProducerId), handed out by the first beginTransaction(). */
   #pending: Transaction | undefined;
   #inTransaction = false;
@@ -135,21 +135,29 @@ export class KafkajsProducer implements KafkaProducer, TransactionOwner {
       throw this.#error(e, `send ${records.length} record(s) to topic(s) ${quoted(topics)}`);
     }
     // kafkajs writes one record batch per partition with the messages in the order given, so
-    // the n-th record of a partition in this send got base offset + n.
-    const baseOffsets = new Map(response.map((r) => [partitionKey(r.topicName, r.partition), Number(r.baseOffset ?? r.offset ?? -1)]));
-    const nextIndex = new Map<string, number>();
+    // the n-th record of a partition in this send got base offset + n. Per topic, arrays indexed
+    // by partition: this runs for every record sent.
+    const baseOffsets = new Map<string, number[]>();
+    const nextIndex = new Map<string, number[]>();
+    for (const r of response) {
+      let bases = baseOffsets.get(r.topicName);
+      if (bases === undefined) baseOffsets.set(r.topicName, (bases = []));
+      bases[r.partition] = Number(r.baseOffset ?? r.offset ?? -1);
+    }
     return records.map((record, i) => {
-      const partition = this.#chosenPartitions.get(messages[i]!) ?? record.partition ?? -1;
-      const key = partitionKey(record.topic, partition);
-      const index = nextIndex.get(key) ?? 0;
-      nextIndex.set(key, index + 1);
-      const base = baseOffsets.get(key);
+      // The partitioner wrote the partition it chose onto the message (or it was explicit).
+      const partition = messages[i]!.partition ?? -1;
+      let next = nextIndex.get(record.topic);
+      if (next === undefined) nextIndex.set(record.topic, (next = []));
+      const index = next[partition] ?? 0;
+      next[partition] = index + 1;
+      const base = baseOffsets.get(record.topic)?.[partition];
       return { topic: record.topic, partition, offset: base === undefined || base < 0 ? -1 : base + index };
     });
   }
 
   #partitioner(): (args: PartitionerArgs) => number {
-    const murmur2 = Partitioners.DefaultPartitioner();
+    const roundRobin = Partitioners.DefaultPartitioner();
     return (args) => {
       const explicit = args.message.partition;
       if (explicit !== undefined && explicit !== null && !args.partitionMetadata.some((p) => p.partitionId === explicit)) {
@@ -161,8 +169,14 @@ export class KafkajsProducer implements KafkaProducer, TransactionOwner {
       }
       // An explicit partition (changelogs, repartition topics) needs no hashing nor remembering.
       if (explicit !== undefined && explicit !== null) return explicit;
-      const partition = murmur2(args);
-      this.#chosenPartitions.set(args.message, partition);
+      // Keyed: the same murmur2 partition as kafkajs's, computed with 32-bit integer arithmetic
+      // rather than kafkajs's Long objects (which cost more than the rest of partitioning). Keyless:
+      // kafkajs's round robin.
+      const key = args.message.key;
+      const partition = Buffer.isBuffer(key) ? defaultPartition(key, args.partitionMetadata.length) : roundRobin(args);
+      // Remembered on the message (our own object): the result mapping reads it, and a retry of
+      // the send keeps the record on this partition, as Java's producer fixes it at send().
+      args.message.partition = partition;
       return partition;
     };
   }
