@@ -432,7 +432,13 @@ export class KafkaStreams implements AsyncDisposable {
       metadata,
       partitionCounts: this.#partitionCounts,
       processId: this.#processId,
-      createTask: (id, partitions, env) => createStreamTask(this.#topology, id, partitions, { ...env, globalStore: (name) => this.#globalThread?.store(name), onChangelogRecord: (...record) => this.#storeChanges.changelogRecord(...record) }),
+      createTask: (id, partitions, env) =>
+        createStreamTask(this.#topology, id, partitions, {
+          ...env,
+          globalStore: (name) => this.#globalThread?.store(name),
+          onChangelogRecord: (...record) => this.#storeChanges.changelogRecord(...record),
+          warmStores: this.#standbys?.takeWarmStores(id),
+        }),
       listOffsets: (topic) => {
         if (this.#admin === undefined) throw new IllegalStateException('The admin client is closed');
         return this.#admin.listOffsets(topic);

@@ -5,7 +5,7 @@ import type { ConsumedRecord } from '../kafka/port.js';
 import type { StateStore } from '../state/state-store.js';
 import type { StoreTaskContext } from '../state/store-task-context.js';
 import type { Topology } from '../topology/topology.js';
-import { parseTaskId, type ChangelogPartition, type RecordCollector, type TaskId } from './task.js';
+import { parseTaskId, type ChangelogPartition, type RecordCollector, type TaskId, type WarmStore } from './task.js';
 import { TaskStateManager } from './task-state-manager.js';
 
 /** A standby never writes: its stores change only by applying changelog records. */
@@ -20,7 +20,8 @@ const NO_OUTPUT: RecordCollector = {
  * same stores in the same task directory (`state.dir/<application.id>/<taskId>`) and keeps
  * them current by applying the records of their changelog partitions as they arrive. It runs no
  * processor. It checkpoints what it applied, so when it is closed for the task to become active
- * here, the active task restores only what came after.
+ * here, the active task restores only what came after; in-memory stores, which a checkpoint
+ * cannot keep, are handed over to the active task as they are (`handOver`).
  */
 export class StandbyTask {
   readonly id: TaskId;
@@ -73,6 +74,24 @@ export class StandbyTask {
     if (!this.#open) return;
     await this.#state.flush();
     await this.#state.checkpoint(force);
+  }
+
+  /**
+   * Closes for the task to become active on this instance: persistent stores close as in
+   * `close()` (checkpoint written, directory released; the active task reopens them from disk),
+   * while in-memory logged stores stay open and are returned with the changelog offset they hold,
+   * for the active task to adopt instead of restoring them from the start.
+   */
+  async handOver(): Promise<Map<string, WarmStore>> {
+    if (!this.#open) return new Map();
+    this.#open = false;
+    try {
+      await this.#state.flush();
+    } catch (e) {
+      await this.#state.close(false);
+      throw e;
+    }
+    return this.#state.closeHandingOver();
   }
 
   /** Flushes, checkpoints and closes the stores, releasing the task directory. */

@@ -6,7 +6,7 @@ import { CheckpointFile } from '../state/checkpoint-file.js';
 import { IdleSignal } from './idle-signal.js';
 import { Mutex } from './mutex.js';
 import type { StandbyTask } from './standby-task.js';
-import type { TaskId } from './task.js';
+import type { TaskId, WarmStore } from './task.js';
 
 export interface StandbyUpdaterOptions {
   readonly client: KafkaClient;
@@ -61,7 +61,8 @@ const key = (topic: string, partition: number): string => `${topic}\u0000${parti
  *
  * Threads report each assignment (`onAssignment`) before they create their active tasks: a
  * standby whose task became active on this client is closed first (checkpoint written, directory
- * released), so the active task opens the warm stores and restores only what it lacks.
+ * released), so the active task opens the warm stores and restores only what it lacks. Its
+ * in-memory stores are not closed but handed over (`takeWarmStores`), as they cannot be reopened.
  */
 export class StandbyUpdater {
   readonly #o: StandbyUpdaterOptions;
@@ -74,6 +75,8 @@ export class StandbyUpdater {
   readonly #positions = new Map<string, Position>();
   /** Wanted standbys that could not open yet (their directory was still locked). */
   readonly #unopened = new Set<TaskId>();
+  /** Warm in-memory stores of promoted standbys, until their active task takes them (`takeWarmStores`). */
+  readonly #handedOver = new Map<TaskId, Map<string, WarmStore>>();
   #reader: PartitionReader | undefined;
   #readerStale = false;
   #lastCheckpoint = Date.now();
@@ -115,6 +118,16 @@ export class StandbyUpdater {
       this.#wanted.delete(thread);
       await this.#reconcile();
     });
+  }
+
+  /**
+   * The warm in-memory stores of task `id`'s standby, handed over when the task became active
+   * here (see `StandbyTask.handOver`); each is given out once. Undefined when there are none.
+   */
+  takeWarmStores(id: TaskId): ReadonlyMap<string, WarmStore> | undefined {
+    const warm = this.#handedOver.get(id);
+    this.#handedOver.delete(id);
+    return warm;
   }
 
   /** The standbys of `thread` that run now (reported in its subscription). */
@@ -171,6 +184,7 @@ export class StandbyUpdater {
     await this.#loop;
     await this.#mutex.run(async () => {
       for (const task of [...this.#tasks.values()]) await this.#closeTask(task);
+      for (const id of [...this.#handedOver.keys()]) await this.#dropHandedOver(id);
       const reader = this.#reader;
       this.#reader = undefined;
       await reader?.close().catch((e: unknown) => this.#o.log.warn({ err: e }, 'error closing the standby reader'));
@@ -251,10 +265,16 @@ export class StandbyUpdater {
   async #reconcile(): Promise<void> {
     const active = new Set([...this.#activeHere.values()].flatMap((s) => [...s]));
     const target = new Set([...this.#wanted.values()].flatMap((s) => [...s]).filter((id) => !active.has(id)));
+    // Handed over earlier but not taken by an active task (its assignment failed or moved on).
+    for (const id of [...this.#handedOver.keys()]) if (!active.has(id)) await this.#dropHandedOver(id);
     for (const [id, task] of [...this.#tasks]) {
       if (target.has(id)) continue;
+      if (active.has(id)) {
+        await this.#promote(task);
+        continue;
+      }
       await this.#closeTask(task);
-      this.#o.log.info({ task: id, promoted: active.has(id) }, active.has(id) ? 'standby task closed: it is active here now' : 'standby task closed: no longer assigned');
+      this.#o.log.info({ task: id, promoted: false }, 'standby task closed: no longer assigned');
     }
     for (const id of [...this.#unopened]) if (!target.has(id)) this.#unopened.delete(id);
     for (const id of target) if (!this.#tasks.has(id)) this.#unopened.add(id);
@@ -293,13 +313,37 @@ export class StandbyUpdater {
   }
 
   async #closeTask(task: StandbyTask): Promise<void> {
-    this.#tasks.delete(task.id);
-    for (const [k, p] of [...this.#positions]) if (p.task === task) this.#positions.delete(k);
-    this.#readerStale = true;
+    this.#forget(task);
     try {
       await task.close();
     } catch (e) {
       this.#o.log.warn({ task: task.id, err: e }, 'closing a standby task failed');
+    }
+  }
+
+  /** A standby whose task is active here now: closed, its warm in-memory stores kept for the active task. */
+  async #promote(task: StandbyTask): Promise<void> {
+    this.#forget(task);
+    try {
+      const warm = await task.handOver();
+      if (warm.size > 0) this.#handedOver.set(task.id, warm);
+      this.#o.log.info({ task: task.id, promoted: true, warmStores: [...warm.keys()] }, 'standby task closed: it is active here now');
+    } catch (e) {
+      this.#o.log.warn({ task: task.id, err: e }, 'closing a standby task failed');
+    }
+  }
+
+  #forget(task: StandbyTask): void {
+    this.#tasks.delete(task.id);
+    for (const [k, p] of [...this.#positions]) if (p.task === task) this.#positions.delete(k);
+    this.#readerStale = true;
+  }
+
+  async #dropHandedOver(id: TaskId): Promise<void> {
+    const warm = this.#handedOver.get(id);
+    this.#handedOver.delete(id);
+    for (const [name, { store }] of warm ?? []) {
+      await store.close().catch((e: unknown) => this.#o.log.warn({ task: id, store: name, err: e }, 'closing a warm store failed'));
     }
   }
 

@@ -109,7 +109,7 @@ class StreamTaskImpl implements StreamTask, TaskServices {
       },
       forwardWithContext: (context, forward) => this.#forwardWithContext(context, forward),
     };
-    this.#stateManager = new TaskStateManager(taskId, storeContext.partition, plan.stores, env.config, env.collector, storeContext, this.#log);
+    this.#stateManager = new TaskStateManager(taskId, storeContext.partition, plan.stores, env.config, env.collector, storeContext, this.#log, env.warmStores);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { lockTaskDirectory, taskDirectoryPath, type TaskDirectoryLock } from '..
 import type { StateStore } from '../state/state-store.js';
 import type { StoreTaskContext } from '../state/store-task-context.js';
 import type { TaskStorePlan } from '../topology/topology-nodes.js';
-import type { ChangelogPartition, RecordCollector } from './task.js';
+import type { ChangelogPartition, RecordCollector, WarmStore } from './task.js';
 
 /**
  * Kafka's `OFFSET_DELTA_THRESHOLD_FOR_CHECKPOINT`: under at-least-once a commit rewrites the
@@ -49,6 +49,8 @@ export class TaskStateManager {
   #lastCheckpoint = new Map<string, number>();
   #checkpointWritten = false;
   #open = false;
+  /** Warm stores handed over by this task's standby, until `open()` adopts (or closes) them. */
+  readonly #warm: Map<string, WarmStore>;
 
   constructor(
     taskId: string,
@@ -58,7 +60,9 @@ export class TaskStateManager {
     collector: RecordCollector,
     storeContext: StoreTaskContext,
     log: Logger,
+    warm?: ReadonlyMap<string, WarmStore>,
   ) {
+    this.#warm = new Map(warm ?? []);
     this.#taskId = taskId;
     this.#partition = partition;
     this.#plans = plans;
@@ -94,7 +98,18 @@ export class TaskStateManager {
       this.#open = true;
       return;
     }
-    const built = this.#plans.map((plan) => ({ plan, store: plan.builder.build(this.#buildContext()) }));
+    const built = this.#plans.map((plan) => ({ plan, store: plan.builder.build(this.#buildContext(plan.builder.name)) }));
+    // A warm store is adopted when the builder built on it (a custom builder may not); else dropped.
+    const adopted = new Map<string, number>();
+    for (const { store } of built) {
+      const warm = this.#warm.get(store.name);
+      if (warm !== undefined && innermost(store) === warm.store) adopted.set(store.name, warm.offset);
+    }
+    for (const [name, warm] of this.#warm) {
+      if (!adopted.has(name)) await warm.store.close().catch((e: unknown) => this.#log.warn({ err: e, store: name }, 'closing an unused warm store failed'));
+    }
+    this.#warm.clear();
+    if (adopted.size > 0) this.#log.info({ stores: Object.fromEntries(adopted) }, 'adopted the warm in-memory stores of this task\'s standby; restoring after their offsets');
     const persistent = built.some(({ store }) => store.persistent);
     try {
       if (persistent) this.#lock = await lockTaskDirectory(this.#directory);
@@ -103,7 +118,7 @@ export class TaskStateManager {
       const offsetOf = new Map(checkpointed.map((e) => [`${e.topic}:${e.partition}`, e.offset]));
       for (const { plan, store } of built) {
         const topic = plan.changelogTopic;
-        const offset = store.persistent && topic !== undefined ? offsetOf.get(`${topic}:${this.#partition}`) : undefined;
+        const offset = store.persistent && topic !== undefined ? offsetOf.get(`${topic}:${this.#partition}`) : topic !== undefined ? adopted.get(store.name) : undefined;
         if (store.persistent && topic !== undefined && offset === undefined && this.#eos()) await this.#wipe(store.name);
         this.#stores.set(store.name, { store, changelogTopic: topic, restorer: topic === undefined ? undefined : findChangelogRestorer(store), offset });
         if (offset !== undefined) this.#lastCheckpoint.set(store.name, offset);
@@ -182,6 +197,9 @@ export class TaskStateManager {
    * written (under exactly-once too: the stores now hold exactly what was committed).
    */
   async close(clean: boolean): Promise<void> {
+    // Handed over but never opened (the task failed before open()): nobody else will close them.
+    for (const [name, warm] of this.#warm) await warm.store.close().catch((e: unknown) => this.#log.warn({ err: e, store: name }, 'closing an unused warm store failed'));
+    this.#warm.clear();
     if (!this.#open) return;
     let failure: unknown;
     if (clean) {
@@ -197,13 +215,33 @@ export class TaskStateManager {
     if (failure !== undefined) throw failure;
   }
 
-  #buildContext() {
+  /**
+   * Closes like a clean `close(true)` (the caller flushed), except for the in-memory logged stores
+   * that hold something: those stay open and are returned for the task's active copy here to
+   * adopt (see {@link WarmStore}). What wraps them (typed and changelogging layers of this
+   * manager's task, no cache) holds nothing of its own and is dropped.
+   */
+  async closeHandingOver(): Promise<Map<string, WarmStore>> {
+    const warm = new Map<string, WarmStore>();
+    if (!this.#open) return warm;
+    for (const m of [...this.#stores.values()]) {
+      if (m.store.persistent || m.changelogTopic === undefined || m.offset === undefined) continue;
+      warm.set(m.store.name, { store: innermost(m.store), offset: m.offset });
+      this.#stores.delete(m.store.name);
+    }
+    await this.close(true);
+    return warm;
+  }
+
+  #buildContext(storeName: string) {
+    const warm = this.#warm.get(storeName);
     return {
       taskDirectory: this.#directory,
       applicationId: this.#config.applicationId,
       defaultKeySerde: this.#config.defaultKeySerde,
       defaultValueSerde: this.#config.defaultValueSerde,
       task: this.#storeContext,
+      ...(warm === undefined ? {} : { warmByteStore: warm.store }),
     };
   }
 
@@ -232,4 +270,11 @@ export class TaskStateManager {
     this.#lock = undefined;
     await lock?.release();
   }
+}
+
+/** The innermost layer of a store (every layer of ours exposes the store it wraps as `inner`). */
+function innermost(store: StateStore): StateStore {
+  let layer = store;
+  for (let below = (layer as { inner?: StateStore }).inner; below !== undefined; below = (layer as { inner?: StateStore }).inner) layer = below;
+  return layer;
 }

@@ -61,6 +61,23 @@ export interface TaskEnvironment {
    * interactive queries follow store changes (`QueryHost.subscribeChanges`). Absent: no one is told.
    */
   readonly onChangelogRecord?: (topic: string, partition: number, key: Buffer, value: Buffer | null, timestamp: number) => void;
+  /**
+   * The warm in-memory stores this task's standby on this instance handed over (by store name),
+   * when the task just became active here: the task builds on them and restores only the
+   * changelog after their offsets. Absent: every store starts from its checkpoint or empty.
+   */
+  readonly warmStores?: ReadonlyMap<string, WarmStore>;
+}
+
+/**
+ * An in-memory logged store of a standby, handed to the task's active copy on the same instance
+ * (Kafka Streams recycles a standby's state managers into the active task the same way): its
+ * innermost byte store, still open with everything applied, and the offset of the last
+ * changelog record applied.
+ */
+export interface WarmStore {
+  readonly store: StateStore;
+  readonly offset: number;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { AbstractStoreBuilder, type ResolvedSerdes } from './abstract-store-builder.js';
 import { stackKeyValueLayers } from './key-value-store-layers.js';
-import type { KeyValueBytesStoreSupplier, StoreBuildContext } from './store-builder.js';
+import { byteStoreFor, type KeyValueBytesStoreSupplier, type StoreBuildContext } from './store-builder.js';
 import { TypedKeyValueStore } from './typed-key-value-store.js';
 
 /**
@@ -17,6 +17,6 @@ export class KeyValueStoreBuilder<K, V> extends AbstractStoreBuilder<K, V, KeyVa
   }
 
   protected buildStore(context: StoreBuildContext, { keySerde, valueSerde, serdeTopic }: ResolvedSerdes<K, V>): TypedKeyValueStore<K, V> {
-    return new TypedKeyValueStore(stackKeyValueLayers(this.supplier.get(context), this, context, false), keySerde, valueSerde, serdeTopic);
+    return new TypedKeyValueStore(stackKeyValueLayers(byteStoreFor(context, this.supplier), this, context, false), keySerde, valueSerde, serdeTopic);
   }
 }

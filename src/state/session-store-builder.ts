@@ -2,7 +2,7 @@ import { AbstractStoreBuilder, type ResolvedSerdes } from './abstract-store-buil
 import { TypedCachedSessionStore } from './cached-session-store.js';
 import type { SessionStore } from './session-store.js';
 import { stackSessionLayers } from './session-store-layers.js';
-import type { StoreBuildContext } from './store-builder.js';
+import { byteStoreFor, type StoreBuildContext } from './store-builder.js';
 
 /** Makes the byte store of a session store, one per task (Kafka's `SessionBytesStoreSupplier`). */
 export interface SessionBytesStoreSupplier {
@@ -35,6 +35,6 @@ export class SessionStoreBuilder<K, AGG> extends AbstractStoreBuilder<K, AGG, Se
   }
 
   protected buildStore(context: StoreBuildContext, { keySerde, valueSerde, serdeTopic }: ResolvedSerdes<K, AGG>): TypedCachedSessionStore<K, AGG> {
-    return new TypedCachedSessionStore(stackSessionLayers(this.supplier.get(context), this, context), keySerde, valueSerde, serdeTopic);
+    return new TypedCachedSessionStore(stackSessionLayers(byteStoreFor(context, this.supplier), this, context), keySerde, valueSerde, serdeTopic);
   }
 }

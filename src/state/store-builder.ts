@@ -24,6 +24,18 @@ export interface StoreBuildContext {
    * budget); without it they build the bare typed store.
    */
   readonly task?: StoreTaskContext;
+  /**
+   * A byte store to build on instead of a new one from the supplier: the warm in-memory store
+   * of this task's standby on this instance, handed over when the task became active here (see
+   * `StandbyTask.handOver`). It came from the same builder's supplier, so it is of the kind the
+   * supplier makes; it is open and holds the changelog up to the offset the runtime passes on.
+   */
+  readonly warmByteStore?: StateStore;
+}
+
+/** The byte store a builder stacks its layers on: `context.warmByteStore` when given, else a new one from `supplier`. */
+export function byteStoreFor<S extends StateStore>(context: StoreBuildContext, supplier: { get(context: StoreBuildContext): S }): S {
+  return (context.warmByteStore as S | undefined) ?? supplier.get(context);
 }
 
 /** Makes the byte store of a key-value store, one per task (Kafka's `KeyValueBytesStoreSupplier`). */

@@ -1,6 +1,6 @@
 import { AbstractStoreBuilder, type ResolvedSerdes } from './abstract-store-builder.js';
 import { stackKeyValueLayers } from './key-value-store-layers.js';
-import type { KeyValueBytesStoreSupplier, StoreBuildContext } from './store-builder.js';
+import { byteStoreFor, type KeyValueBytesStoreSupplier, type StoreBuildContext } from './store-builder.js';
 import { TypedTimestampedKeyValueStore } from './timestamped-key-value-store.js';
 import { valueAndTimestampSerde } from './value-and-timestamp.js';
 
@@ -17,7 +17,7 @@ export class TimestampedKeyValueStoreBuilder<K, V> extends AbstractStoreBuilder<
   }
 
   protected buildStore(context: StoreBuildContext, { keySerde, valueSerde, serdeTopic }: ResolvedSerdes<K, V>): TypedTimestampedKeyValueStore<K, V> {
-    const bytes = stackKeyValueLayers(this.supplier.get(context), this, context, true);
+    const bytes = stackKeyValueLayers(byteStoreFor(context, this.supplier), this, context, true);
     return new TypedTimestampedKeyValueStore(bytes, keySerde, valueAndTimestampSerde(valueSerde), serdeTopic);
   }
 }

@@ -1,5 +1,5 @@
 import type { ResolvedSerdes } from './abstract-store-builder.js';
-import type { StoreBuildContext } from './store-builder.js';
+import { byteStoreFor, type StoreBuildContext } from './store-builder.js';
 import { TypedTimestampedWindowStore } from './timestamped-window-store.js';
 import { AbstractWindowStoreBuilder } from './window-store-builder.js';
 import { stackWindowLayers } from './window-store-layers.js';
@@ -17,6 +17,6 @@ export class TimestampedWindowStoreBuilder<K, V> extends AbstractWindowStoreBuil
   }
 
   protected buildStore(context: StoreBuildContext, { keySerde, valueSerde, serdeTopic }: ResolvedSerdes<K, V>): TypedTimestampedWindowStore<K, V> {
-    return new TypedTimestampedWindowStore(stackWindowLayers(this.supplier.get(context), this, context, true), keySerde, valueSerde, serdeTopic);
+    return new TypedTimestampedWindowStore(stackWindowLayers(byteStoreFor(context, this.supplier), this, context, true), keySerde, valueSerde, serdeTopic);
   }
 }

@@ -1,6 +1,6 @@
 import { AbstractStoreBuilder, type ResolvedSerdes } from './abstract-store-builder.js';
 import type { StateStore } from './state-store.js';
-import type { StoreBuildContext } from './store-builder.js';
+import { byteStoreFor, type StoreBuildContext } from './store-builder.js';
 import { TypedWindowStore } from './typed-window-store.js';
 import type { WindowStore } from './window-store.js';
 import { stackWindowLayers } from './window-store-layers.js';
@@ -52,6 +52,6 @@ export class WindowStoreBuilder<K, V> extends AbstractWindowStoreBuilder<K, V, T
   }
 
   protected buildStore(context: StoreBuildContext, { keySerde, valueSerde, serdeTopic }: ResolvedSerdes<K, V>): TypedWindowStore<K, V> {
-    return new TypedWindowStore(stackWindowLayers(this.supplier.get(context), this, context, false), keySerde, valueSerde, serdeTopic);
+    return new TypedWindowStore(stackWindowLayers(byteStoreFor(context, this.supplier), this, context, false), keySerde, valueSerde, serdeTopic);
   }
 }

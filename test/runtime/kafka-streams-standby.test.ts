@@ -18,6 +18,7 @@ import { StoreQueryParameters } from '../../src/query/store-query-parameters.js'
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import { Serdes } from '../../src/serde/serdes.js';
+import { Stores } from '../../src/state/stores.js';
 import { eventually, produce, streamsConfig, unique } from './runtime-helpers.js';
 
 const PARTITIONS = 4;
@@ -48,9 +49,10 @@ afterEach(async () => {
   await rm(stateRoot, { recursive: true, force: true });
 });
 
-function instance(server: string): KafkaStreams {
+function instance(server: string, inMemory = false): KafkaStreams {
   const builder = new StreamsBuilder();
-  builder.stream('in', Consumed.with(Serdes.String(), Serdes.String())).groupByKey().count(Materialized.as<string, number>(STORE));
+  const materialized = inMemory ? Materialized.as<string, number>(Stores.inMemoryKeyValueStore(STORE)) : Materialized.as<string, number>(STORE);
+  builder.stream('in', Consumed.with(Serdes.String(), Serdes.String())).groupByKey().count(materialized);
   const s = new KafkaStreams(builder.build(), streamsConfig(bootstrap, 'app', {
     'application.server': server,
     'state.dir': join(stateRoot, server.replace(':', '_')),
@@ -152,5 +154,49 @@ describe('standby replicas (num.standby.replicas=1)', () => {
     await eventually(async () => same(await readAll(fresh, false), truth2), 15_000, 'counts restored on a fresh instance');
     const total = (await admin.listOffsets(`app-${STORE}-changelog`)).reduce((n, o) => n + o.latest - o.earliest, 0);
     expect(sumMetric(fresh.metrics(), 'stream-thread-metrics', 'restore-records-total')).toBe(total);
+  });
+
+  it('hands a warm in-memory standby store to the promoted active task, which restores only the remainder', async () => {
+    const a = instance('host-a:1', true);
+    const b = instance('host-b:1', true);
+    // Restored records per changelog partition on b, counted from a's close on. (Eager rebalancing
+    // also closes b's own active tasks, and their in-memory stores restore in full: not counted.)
+    const restoredOnB = new Map<number, number>();
+    let counting = false;
+    b.setGlobalStateRestoreListener({
+      onRestoreStart: () => undefined,
+      onBatchRestored: (tp, _store, _end, n) => {
+        if (counting) restoredOnB.set(tp.partition, (restoredOnB.get(tp.partition) ?? 0) + n);
+      },
+      onRestoreEnd: () => undefined,
+    });
+    await Promise.all([a.start(), b.start()]);
+    await eventually(() => {
+      const meta = a.metadataForAllStreamsClients();
+      return a.state() === 'RUNNING' && b.state() === 'RUNNING' && meta.length === 2 && meta.every((m) => m.topicPartitions.length === 2 && m.standbyTopicPartitions.length === 2);
+    }, 15_000, 'both RUNNING with standbys');
+    const aActive = partitions(new Map(b.metadataForAllStreamsClients().map((m) => [m.endpoint, m])).get('host-a:1')!.topicPartitions);
+
+    await produce(client, input(2_000));
+    const truth = expected(2_000);
+    await eventually(async () => same(await readAll(a, true), truth) && same(await readAll(b, true), truth), 15_000, 'standby copies caught up');
+
+    const changelog = await admin.listOffsets(`app-${STORE}-changelog`);
+    const changelogOfA = changelog.filter((o) => aActive.includes(o.partition)).reduce((n, o) => n + o.latest - o.earliest, 0);
+    counting = true;
+    await a.close();
+    await eventually(() => b.state() === 'RUNNING' && partitions(b.metadataForAllStreamsClients()[0]?.topicPartitions ?? []).length === PARTITIONS, 15_000, 'b owns all');
+    // Every count is there before any new input: a's partitions from the adopted stores (plus the remainder).
+    expect(same(await readAll(b, false), truth)).toBe(true);
+    await produce(client, input(400, 2_000));
+    const truth2 = expected(2_400);
+    await eventually(async () => same(await readAll(b, false), truth2), 15_000, 'counts after failover');
+    const restoredOfA = aActive.reduce((n, p) => n + (restoredOnB.get(p) ?? 0), 0);
+    // An in-memory store recreated empty would restore all of a's changelog partitions again.
+    console.log(`[standby embedded, in-memory] promotion restored ${restoredOfA} of the ${changelogOfA} changelog records of the moved partitions`);
+    expect(changelogOfA).toBeGreaterThan(100);
+    expect(restoredOfA).toBeLessThan(changelogOfA / 10);
+    // b's own partitions did restore (their tasks were closed by the rebalance): the listener counts.
+    expect([0, 1, 2, 3].filter((p) => !aActive.includes(p)).reduce((n, p) => n + (restoredOnB.get(p) ?? 0), 0)).toBeGreaterThan(0);
   });
 });
