@@ -9,6 +9,7 @@
  */
 // Before kafkajs: its produce path must load the faster encoders (see there).
 import './produce-encoding.js';
+import './produce-request-encoding.js';
 import kafkajs from 'kafkajs';
 import type { Broker, Cluster } from 'kafkajs';
 
