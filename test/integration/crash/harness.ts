@@ -148,6 +148,29 @@ export async function verifyRun(bootstrapServers: string, topics: { mapped: stri
   };
 }
 
+/**
+ * Creates the run's topics and waits until the broker names a leader for every partition.
+ * kafkajs's own wait (`waitForLeaders`) retries only LEADER_NOT_AVAILABLE and gives up on the
+ * UNKNOWN_TOPIC_OR_PARTITION a KRaft broker answers for a moment after a creation (seen right
+ * after the previous run's topics were deleted, on a loaded machine).
+ */
+async function createRunTopics(admin: Admin, names: readonly string[]): Promise<void> {
+  await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: false });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    let ready = false;
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
+      ready = topics.length === names.length && topics.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0));
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`the run's topics ${names.join(', ')} have no leaders after 60 s`);
+    await sleep(200);
+  }
+}
+
 export async function runCrashTest(options: CrashTestOptions): Promise<CrashTestSummary> {
   const log = options.log ?? ((line: string) => console.log(line));
   const seed = options.seed ?? Date.now() % 2 ** 31;
@@ -162,7 +185,7 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
   await admin.connect();
   let fleet: Fleet | undefined;
   try {
-    await admin.createTopics({ topics: Object.values(topics).map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
+    await createRunTopics(admin, Object.values(topics));
     const model = recentInputModel(options.records);
     const expected = truth(model);
     log(`[crash-test] ${options.guarantee}: ${options.records} records over ${PARTITIONS} partitions (${expected.sums.size} groups, ${expected.windowCounts.size} key-windows), ${size} instances, ${options.kills} kills, seed ${seed}, app ${appId}`);
