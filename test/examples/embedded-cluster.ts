@@ -1,11 +1,16 @@
 /** An in-process Kafka cluster (the embedded backend) for running the examples with KafkaStreams. */
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
 import type { ConsumedRecord, KafkaAdmin, KafkaClient } from '../../src/kafka/port.js';
 
 export class EmbeddedCluster {
   readonly name = `examples-${randomUUID().slice(0, 8)}`;
   readonly bootstrapServers = `embedded://${this.name}`;
+  /** A state.dir of this cluster's own, so a test never meets the lock of another run of the same example (default `/tmp/kstreams`). */
+  readonly stateDir = join(tmpdir(), this.name);
   readonly client: KafkaClient = createEmbeddedClient(this.name, { bootstrapServers: this.bootstrapServers });
   readonly admin: KafkaAdmin = this.client.admin();
 
@@ -17,6 +22,7 @@ export class EmbeddedCluster {
   async stop(): Promise<void> {
     await this.admin.disconnect();
     resetEmbeddedCluster(this.name);
+    await rm(this.stateDir, { recursive: true, force: true });
   }
 
   async produce(topic: string, records: readonly { key: string | null; value: string | null }[]): Promise<void> {

@@ -53,7 +53,7 @@ describe('examples/filter.ts run with KafkaStreams (embedded backend)', () => {
   it('filters a 3-partition topic end to end', async () => {
     const values = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? `value-${i}` : `v${i}`));
     await cluster.produce(INPUT_TOPIC, values.map((value, i) => ({ key: `k${i}`, value })));
-    const streams = await startExample(exampleConfig({ 'bootstrap.servers': cluster.bootstrapServers, 'commit.interval.ms': 100 }));
+    const streams = await startExample(exampleConfig({ 'bootstrap.servers': cluster.bootstrapServers, 'commit.interval.ms': 100 , 'state.dir': cluster.stateDir }));
     try {
       const expected = values.filter((v) => v.length > 5).sort();
       const output = await cluster.readUntil(OUTPUT_TOPIC, (records) => records.length >= expected.length);

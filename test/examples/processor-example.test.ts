@@ -82,7 +82,7 @@ describe('examples/processor.ts run with KafkaStreams (embedded backend)', () =>
     const lines = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? `ERROR number ${i}` : `line ${i}`));
     await cluster.produce(INPUT_TOPIC, lines.map((value, i) => ({ key: `k${i}`, value })));
     const streams = await startExample(
-      exampleConfig({ 'bootstrap.servers': cluster.bootstrapServers, 'commit.interval.ms': 100 }),
+      exampleConfig({ 'bootstrap.servers': cluster.bootstrapServers, 'commit.interval.ms': 100 , 'state.dir': cluster.stateDir }),
       buildTopology({ summaryIntervalMs: 100 }),
     );
     try {

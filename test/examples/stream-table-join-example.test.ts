@@ -59,7 +59,7 @@ describe('examples/stream-table-join.ts run with KafkaStreams (embedded backend)
 
   it('joins co-partitioned topics (3 partitions each) end to end', async () => {
     await cluster.start([{ name: ORDER_TOPIC, partitions: 3 }, { name: ADDRESS_TOPIC, partitions: 3 }, { name: OUTPUT_TOPIC, partitions: 3 }]);
-    const config = exampleConfig({ 'bootstrap.servers': cluster.bootstrapServers, 'commit.interval.ms': 100 });
+    const config = exampleConfig({ 'bootstrap.servers': cluster.bootstrapServers, 'commit.interval.ms': 100 , 'state.dir': cluster.stateDir });
     const streams = await startExample(config);
     try {
       const customers = Array.from({ length: 12 }, (_, i) => `customer-${i}`);
@@ -77,7 +77,7 @@ describe('examples/stream-table-join.ts run with KafkaStreams (embedded backend)
 
   it('fails at start when order has 3 partitions and address 2 (the seed\'s topics): a TopologyException naming both', async () => {
     await cluster.start([{ name: ORDER_TOPIC, partitions: 3 }, { name: ADDRESS_TOPIC, partitions: 2 }, { name: OUTPUT_TOPIC, partitions: 3 }]);
-    const error = await startExample(exampleConfig({ 'bootstrap.servers': cluster.bootstrapServers })).then(
+    const error = await startExample(exampleConfig({ 'bootstrap.servers': cluster.bootstrapServers , 'state.dir': cluster.stateDir })).then(
       async (streams) => {
         await streams.close();
         return undefined;
