@@ -83,7 +83,7 @@ async function timed(admin: KafkaAdmin, topology: Topology, appId: string, boots
 export async function run(options: { bootstrapServers?: string; records?: number; log?: (line: string) => void } = {}): Promise<StreamTableJoinBenchResult> {
   const bootstrap = options.bootstrapServers ?? process.env['KAFKA_BOOTSTRAP_SERVERS'];
   if (bootstrap === undefined || bootstrap === '') throw new Error('Set KAFKA_BOOTSTRAP_SERVERS (e.g. `scripts/kafka-local start` prints it)');
-  const records = options.records ?? 50_000;
+  const records = options.records ?? 200_000;
   const customers = 10_000;
   const log = options.log ?? ((line: string) => console.log(line));
   const client = createKafkaClient({ bootstrapServers: bootstrap, clientId: 'bench-stream-table-join' });

@@ -187,7 +187,7 @@ export const knownBenchmarks: readonly BenchEntry[] = [
     file: 'bench/eos.ts',
     description: 'filter and count-per-key topologies under exactly_once_v2 beside at_least_once (same run, default commit intervals)',
     needsBroker: true,
-    invocation: (scale) => ({ kind: 'run', options: { records: sized(50_000, scale, 1_000) } }),
+    invocation: (scale) => ({ kind: 'run', options: { records: sized(200_000, scale, 1_000) } }),
     budgetMs: 8 * MINUTE,
     headline: (result) => {
       const r = result as EosResult;
