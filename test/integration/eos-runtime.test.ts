@@ -9,17 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { Consumed } from '../../src/dsl/consumed.js';
-import { Grouped } from '../../src/dsl/grouped.js';
-import { Materialized } from '../../src/dsl/materialized.js';
-import { Produced } from '../../src/dsl/produced.js';
-import { Repartitioned } from '../../src/dsl/repartitioned.js';
-import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { createKafkaClient } from '../../src/kafka/index.js';
-import type { ConsumedRecord, KafkaAdmin, KafkaClient, ProducerRecord } from '../../src/kafka/port.js';
+import type { KafkaAdmin, KafkaClient, ProducerRecord } from '../../src/kafka/port.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
-import { Serdes } from '../../src/serde/serdes.js';
+import { emittedCounts, wordCount } from '../runtime/eos-word-count.js';
 import { eventually, produce, readAllWith, unique } from '../runtime/runtime-helpers.js';
 import { AppProcess } from './apps/app-process.js';
 import { bootstrapServers, describeWithBroker } from './broker.js';
@@ -62,17 +56,6 @@ function truth(count: number): Map<string, number> {
   return t;
 }
 
-function emittedCounts(records: readonly ConsumedRecord[]): Map<string, number[]> {
-  const byWord = new Map<string, number[]>();
-  for (const r of [...records].sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
-    const word = r.key!.toString();
-    const list = byWord.get(word) ?? [];
-    list.push(Number(r.value!.readBigInt64BE()));
-    byWord.set(word, list);
-  }
-  return byWord;
-}
-
 async function countsReached(output: string, expected: Map<string, number>): Promise<boolean> {
   const emitted = emittedCounts(await readAllWith(client, admin, output, true));
   return [...expected].every(([word, n]) => emitted.get(word)?.at(-1) === n);
@@ -105,21 +88,8 @@ async function setUp(label: string): Promise<{ input: string; output: string; ap
   return { input, output, appId, stateDir };
 }
 
-function wordCount(input: string, output: string, onWord: (word: string) => void = () => undefined) {
-  const builder = new StreamsBuilder();
-  builder.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
-    .peek((_k, word) => onWord(word ?? ''))
-    .selectKey((_k, word) => word ?? '')
-    .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName('words'))
-    .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
-    .count(Materialized.as<string, number>('counts').withValueSerde(Serdes.Long()))
-    .toStream()
-    .to(output, Produced.with(Serdes.String(), Serdes.Long()));
-  return builder.build();
-}
-
 function eosStreams(t: { input: string; output: string; appId: string; stateDir: string }, onWord?: (word: string) => void): KafkaStreams {
-  const streams = new KafkaStreams(wordCount(t.input, t.output, onWord), {
+  const streams = new KafkaStreams(wordCount(onWord, t.input, t.output), {
     'application.id': t.appId,
     'bootstrap.servers': bootstrapServers(),
     'processing.guarantee': 'exactly_once_v2',

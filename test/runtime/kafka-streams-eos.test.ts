@@ -6,18 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Consumed } from '../../src/dsl/consumed.js';
-import { Grouped } from '../../src/dsl/grouped.js';
-import { Materialized } from '../../src/dsl/materialized.js';
-import { Produced } from '../../src/dsl/produced.js';
-import { Repartitioned } from '../../src/dsl/repartitioned.js';
-import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
-import type { ConsumedRecord, KafkaAdmin, KafkaClient, ProducerRecord } from '../../src/kafka/port.js';
+import type { KafkaAdmin, KafkaClient } from '../../src/kafka/port.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
-import { Serdes } from '../../src/serde/serdes.js';
 import type { Topology } from '../../src/topology/topology.js';
+import { emittedCounts, expectExactCounts, truth, wordCount, words } from './eos-word-count.js';
 import { eventually, produce, readAllWith, sortedValues, streamsConfig, unique } from './runtime-helpers.js';
 
 let name: string;
@@ -47,52 +41,6 @@ function eosStreams(topology: Topology, overrides: Parameters<typeof streamsConf
   const s = new KafkaStreams(topology, streamsConfig(bootstrap, 'app', { 'processing.guarantee': 'exactly_once_v2', 'state.dir': stateDir, ...overrides }));
   open.push(s);
   return s;
-}
-
-const WORDS = ['ant', 'bee', 'cat', 'dog', 'eel', 'fox', 'gnu'];
-const words = (from: number, count: number): ProducerRecord[] =>
-  Array.from({ length: count }, (_, n) => ({ topic: 'in', key: Buffer.from(`k${from + n}`), value: Buffer.from(WORDS[(from + n) % WORDS.length]!) }));
-
-/** Words regrouped by word (through a repartition topic) and counted in a persistent store, updates to 'counts'. */
-function wordCount(onWord: (word: string) => void = () => undefined): Topology {
-  const builder = new StreamsBuilder();
-  builder.stream('in', Consumed.with(Serdes.String(), Serdes.String()))
-    .peek((_k, word) => onWord(word ?? ''))
-    .selectKey((_k, word) => word ?? '')
-    .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName('words'))
-    .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
-    .count(Materialized.as<string, number>('counts').withValueSerde(Serdes.Long()))
-    .toStream()
-    .to('counts', Produced.with(Serdes.String(), Serdes.Long()));
-  return builder.build();
-}
-
-function truth(count: number): Map<string, number> {
-  const t = new Map<string, number>();
-  for (let i = 0; i < count; i++) t.set(WORDS[i % WORDS.length]!, (t.get(WORDS[i % WORDS.length]!) ?? 0) + 1);
-  return t;
-}
-
-/** Per word, the counts emitted in offset order. */
-function emittedCounts(records: readonly ConsumedRecord[]): Map<string, number[]> {
-  const byWord = new Map<string, number[]>();
-  for (const r of [...records].sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
-    const word = r.key!.toString();
-    const list = byWord.get(word) ?? [];
-    list.push(Number(r.value!.readBigInt64BE()));
-    byWord.set(word, list);
-  }
-  return byWord;
-}
-
-/** Exactly-once's visible promise for a count: per word, strictly increasing counts ending at the truth. */
-function expectExactCounts(records: readonly ConsumedRecord[], expected: Map<string, number>): void {
-  const emitted = emittedCounts(records);
-  expect([...emitted.keys()].sort()).toEqual([...expected.keys()].sort());
-  for (const [word, counts] of emitted) {
-    expect(counts.at(-1), `final count of ${word}`).toBe(expected.get(word));
-    for (let i = 1; i < counts.length; i++) expect(counts[i]!, `counts of ${word} increase: ${counts.join(',')}`).toBeGreaterThan(counts[i - 1]!);
-  }
 }
 
 async function committedOffsets(topic: string): Promise<number> {
