@@ -20,7 +20,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,6 +28,7 @@ import { createRequire } from 'node:module';
 import { startQueryServer } from '../graphql/server.js';
 import { HttpJsonClient } from '../graphql/http-json-client.js';
 import { FakeCluster } from '../test/query/fake-cluster.js';
+import { freePort } from '../test/free-port.js';
 
 const KEYS = 10_000;
 const PARTITIONS = 6;
@@ -154,16 +154,6 @@ function ratio(a: number | undefined, b: number | undefined): number | null {
   return a === undefined || b === undefined || b === 0 ? null : Number((a / b).toFixed(2));
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 8);

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
@@ -11,21 +10,12 @@ import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { EmbeddedCluster } from '../examples/embedded-cluster.js';
+import { freePort } from '../free-port.js';
 
 const KEYS = Array.from({ length: 24 }, (_, i) => `user-${i}`);
 
 interface Change { store: string; key: string; value: unknown; partition: number; timestamp: string }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,22 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleConfig, startExample } from '../../examples/queryable-store.js';
 import { EmbeddedCluster } from '../examples/embedded-cluster.js';
 import { gql } from './servers.js';
+import { freePort } from '../free-port.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('examples/queryable-store.ts', () => {
   it('serves the address table over GraphQL', async () => {

@@ -4,7 +4,6 @@
  * `application.server` (with the `query.auth.token` from the environment), and the query CLI
  * process looks keys up through it.
  */
-import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,18 +12,11 @@ import { defaultPartition } from '../../src/kafka/partitioner.js';
 import { CliProcess, cleanEnv, runCli } from '../cli/cli-process.js';
 import { STORE } from '../cli/fixtures/env-table-app.js';
 import { bootstrapServers, createTestTopic, deleteTestTopics, describeWithBroker, testKafka, uniqueTopic } from './broker.js';
+import { freePort } from '../free-port.js';
 
 const PARTITIONS = 2;
 const TOKEN = 'cli-query-secret';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describeWithBroker('kstreams run with application.server, queried by kstreams query', () => {
   let topic: string;

@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AppProcess } from './apps/app-process.js';
 import { bootstrapServers, createTestTopic, deleteTestTopics, describeWithBroker, testKafka, uniqueTopic } from './broker.js';
+import { freePort } from '../free-port.js';
 
 const KEYS = Array.from({ length: 10_000 }, (_, i) => `user-${String(i).padStart(5, '0')}`);
 const VALUE = (key: string): string => `street-of-${key}`;
@@ -15,16 +15,6 @@ const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a),
 interface KeyValue { key: string; value: string; partition: number; servedBy: string }
 interface Response { data?: Record<string, unknown> | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function gql(port: number, query: string, variables: Record<string, unknown> = {}): Promise<Response> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });

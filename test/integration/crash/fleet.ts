@@ -4,11 +4,11 @@
  * on its own machine would). Every process is stopped by PID; `stopAll()` belongs in a finally.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppProcess, type AppEvent } from '../apps/app-process.js';
+import { freePort } from '../../free-port.js';
 
 const APP = fileURLToPath(new URL('../apps/eos-crash-app.ts', import.meta.url));
 
@@ -32,18 +32,6 @@ interface Slot {
   readonly past: AppProcess[];
 }
 
-/** A free TCP port on 127.0.0.1 (asked of the OS, then released for the child to take). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export class Fleet {
   readonly #slots: Slot[] = [];
