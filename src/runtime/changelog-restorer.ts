@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { groupByPartition, isOffsetOutOfRange, partitionKey } from './changelog-batches.js';
 import type { ConsumedRecord, KafkaClient, PartitionOffsets, PartitionReader } from '../kafka/port.js';
 import type { StateRestoreListener } from './state-restore-listener.js';
 import type { StreamTask } from './task.js';
@@ -28,7 +29,6 @@ interface PendingPartition {
   restored: number;
 }
 
-const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 /**
  * Brings restoring tasks' stores up to date from their changelogs (Kafka Streams' `StoreChangelogReader`,
@@ -78,7 +78,7 @@ export class ChangelogRestorer {
         // A checkpoint below the log start (records cleaned) restores what is left.
         const from = Math.max(range.earliest, cp.checkpointOffset === undefined ? range.earliest : cp.checkpointOffset + 1);
         if (from >= range.latest) continue;
-        this.#pending.set(key(cp.topic, cp.partition), { task, storeName: cp.storeName, topic: cp.topic, partition: cp.partition, from, end: range.latest, next: from, restored: 0 });
+        this.#pending.set(partitionKey(cp.topic, cp.partition), { task, storeName: cp.storeName, topic: cp.topic, partition: cp.partition, from, end: range.latest, next: from, restored: 0 });
         remaining++;
         this.#o.log.info({ task: task.id, store: cp.storeName, changelog: `${cp.topic}-${cp.partition}`, from, to: range.latest }, 'restoring store from its changelog');
         this.#o.listener?.onRestoreStart({ topic: cp.topic, partition: cp.partition }, cp.storeName, from, range.latest);
@@ -106,16 +106,10 @@ export class ChangelogRestorer {
     try {
       records = await reader.poll(maxWaitMs);
     } catch (e) {
-      if ((e as { type?: unknown }).type !== 'OFFSET_OUT_OF_RANGE') throw e;
+      if (!isOffsetOutOfRange(e)) throw e;
       return { restored: 0, done: await this.#skipDeletedRecords(reader) };
     }
-    const byPartition = new Map<string, ConsumedRecord[]>();
-    for (const r of records) {
-      const k = key(r.topic, r.partition);
-      const list = byPartition.get(k);
-      if (list === undefined) byPartition.set(k, [r]);
-      else list.push(r);
-    }
+    const byPartition = groupByPartition(records);
     let restored = 0;
     const done: StreamTask[] = [];
     for (const [k, list] of byPartition) {

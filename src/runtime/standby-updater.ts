@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { groupByPartition, isOffsetOutOfRange, partitionKey } from './changelog-batches.js';
 import type { ConsumedRecord, KafkaClient, PartitionOffsets, PartitionReader } from '../kafka/port.js';
 import { CheckpointFile } from '../state/checkpoint-file.js';
 import { IdleSignal } from './idle-signal.js';
@@ -50,7 +51,6 @@ const POLL_MS = 100;
 /** How long to wait before retrying a standby whose directory another task of this process still holds. */
 const RETRY_OPEN_MS = 500;
 
-const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 /**
  * Runs the standby tasks of one `KafkaStreams` client (Kafka Streams keeps them in each stream
@@ -228,19 +228,13 @@ export class StandbyUpdater {
     try {
       records = await reader.poll(POLL_MS);
     } catch (e) {
-      if ((e as { type?: unknown }).type !== 'OFFSET_OUT_OF_RANGE') throw e;
+      if (!isOffsetOutOfRange(e)) throw e;
       // Records the standby had not read were deleted (retention): go on from the log start.
       await this.#refreshEnds(true);
       await this.#assignReader();
       return 0;
     }
-    const byPartition = new Map<string, ConsumedRecord[]>();
-    for (const r of records) {
-      const k = key(r.topic, r.partition);
-      const list = byPartition.get(k);
-      if (list === undefined) byPartition.set(k, [r]);
-      else list.push(r);
-    }
+    const byPartition = groupByPartition(records);
     let applied = 0;
     for (const [k, list] of byPartition) {
       const p = this.#positions.get(k);
@@ -305,7 +299,7 @@ export class StandbyUpdater {
         const range = offsets.find((o) => o.partition === cp.partition);
         const earliest = range?.earliest ?? 0;
         const next = Math.max(earliest, cp.checkpointOffset === undefined ? earliest : cp.checkpointOffset + 1);
-        this.#positions.set(key(cp.topic, cp.partition), { task, store: cp.storeName, topic: cp.topic, partition: cp.partition, next, end: Math.max(next, range?.latest ?? next) });
+        this.#positions.set(partitionKey(cp.topic, cp.partition), { task, store: cp.storeName, topic: cp.topic, partition: cp.partition, next, end: Math.max(next, range?.latest ?? next) });
       }
       this.#o.log.info({ task: task.id, changelogs: task.changelogPartitions().map((c) => `${c.topic}-${c.partition}`) }, 'standby task started');
     }
