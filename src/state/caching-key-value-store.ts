@@ -7,6 +7,7 @@ import type { DirtyEntry, RecordCache } from './record-cache.js';
 import { assertStoreOpen } from './state-store.js';
 import type { StoreTaskContext } from './store-task-context.js';
 import { getMaybeSync, isPromise, type MaybePromise, type SyncReadable } from './sync-read.js';
+import { WrappedStateStore } from './wrapped-state-store.js';
 
 interface BatchWithTimestamps {
   putAllWithTimestamps(writes: readonly TimestampedWrite[]): Promise<void>;
@@ -29,8 +30,7 @@ function writesWithTimestamps(store: object): store is BatchWithTimestamps {
  *
  * `close()` drops the cache's entries without writing them: a clean close flushes first.
  */
-export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, CachedStateStore<Buffer, Buffer>, SyncReadable<Buffer, Buffer> {
-  readonly #inner: KeyValueStore<Buffer, Buffer>;
+export class CachingKeyValueStore extends WrappedStateStore<KeyValueStore<Buffer, Buffer>> implements KeyValueStore<Buffer, Buffer>, CachedStateStore<Buffer, Buffer>, SyncReadable<Buffer, Buffer> {
   readonly #task: StoreTaskContext;
   readonly #cache: RecordCache;
   readonly #namespace: string;
@@ -41,31 +41,18 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
   readonly #scans = new Set<object>();
 
   constructor(inner: KeyValueStore<Buffer, Buffer>, task: StoreTaskContext, cache: RecordCache) {
-    this.#inner = inner;
+    super(inner);
     this.#task = task;
     this.#cache = cache;
     this.#namespace = `${task.taskId}-${inner.name}`;
   }
 
-  /** The store below. */
-  get inner(): KeyValueStore<Buffer, Buffer> {
-    return this.#inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent;
-  }
-
-  get isOpen(): boolean {
-    return this.#inner.isOpen && this.#registered;
+  override get isOpen(): boolean {
+    return this.inner.isOpen && this.#registered;
   }
 
   /** Merged scans running (each holds at most one iterator of the store below). */
-  get openIterators(): number {
+  override get openIterators(): number {
     return this.#scans.size;
   }
 
@@ -75,25 +62,25 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
     return true;
   }
 
-  async init(): Promise<void> {
-    await this.#inner.init();
+  override async init(): Promise<void> {
+    await this.inner.init();
     this.#cache.register(this.#namespace, (entries) => this.#write(entries));
     this.#registered = true;
   }
 
-  async flush(): Promise<void> {
+  override async flush(): Promise<void> {
     assertStoreOpen(this);
     await this.#cache.flush(this.#namespace);
-    await this.#inner.flush();
+    await this.inner.flush();
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.#scans.clear();
     if (this.#registered) {
       this.#registered = false;
       this.#cache.unregister(this.#namespace);
     }
-    await this.#inner.close();
+    await this.inner.close();
   }
 
   async get(key: Buffer): Promise<Buffer | undefined> {
@@ -108,7 +95,7 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
     assertStoreOpen(this);
     const cached = this.#cache.get(this.#namespace, key);
     if (cached !== undefined) return cached.value ?? undefined;
-    const below = getMaybeSync(this.#inner, key);
+    const below = getMaybeSync(this.inner, key);
     return isPromise(below) ? below.then((value) => this.#remember(key, value)) : this.#remember(key, below);
   }
 
@@ -129,7 +116,7 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
       else values[i] = cached.value ?? undefined;
     });
     if (missing.length > 0) {
-      const found = await this.#inner.getMany(missing.map((i) => keys[i] as Buffer));
+      const found = await this.inner.getMany(missing.map((i) => keys[i] as Buffer));
       for (let j = 0; j < missing.length; j++) values[missing[j] as number] = found[j];
       for (let j = 0; j < missing.length; j++) {
         const value = found[j];
@@ -162,11 +149,11 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
   }
 
   range(from?: Buffer, to?: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
-    return this.#merged(from, to, false, () => this.#inner.range(from, to));
+    return this.#merged(from, to, false, () => this.inner.range(from, to));
   }
 
   reverseRange(from?: Buffer, to?: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
-    return this.#merged(from, to, true, () => this.#inner.reverseRange(from, to));
+    return this.#merged(from, to, true, () => this.inner.reverseRange(from, to));
   }
 
   prefixScan(prefix: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
@@ -174,17 +161,17 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
     const upper = prefixUpperBound(prefix);
     return this.#scan(
       () => this.#cache.range(this.#namespace, prefix, upper).filter((e) => e.key.subarray(0, prefix.length).equals(prefix)),
-      this.#inner.prefixScan(prefix),
+      this.inner.prefixScan(prefix),
       false,
     );
   }
 
   all(): AsyncIterable<KeyValue<Buffer, Buffer>> {
-    return this.#merged(undefined, undefined, false, () => this.#inner.all());
+    return this.#merged(undefined, undefined, false, () => this.inner.all());
   }
 
   reverseAll(): AsyncIterable<KeyValue<Buffer, Buffer>> {
-    return this.#merged(undefined, undefined, true, () => this.#inner.reverseAll());
+    return this.#merged(undefined, undefined, true, () => this.inner.reverseAll());
   }
 
   /**
@@ -194,7 +181,7 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
   async approximateNumEntries(): Promise<number> {
     assertStoreOpen(this);
     const dirty = this.#cache.dirtyEntries(this.#namespace);
-    const [count, below] = await Promise.all([this.#inner.approximateNumEntries(), this.#inner.getMany(dirty.map((e) => e.key))]);
+    const [count, below] = await Promise.all([this.inner.approximateNumEntries(), this.inner.getMany(dirty.map((e) => e.key))]);
     let n = count;
     dirty.forEach((e, i) => {
       if (e.value !== null && below[i] === undefined) n++;
@@ -231,17 +218,17 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer>, Cach
     if (listener !== undefined) {
       // Old values are read for deletes (to skip deletes of absent keys) and when asked for.
       const needed = this.#sendOldValues ? entries : entries.filter((e) => e.value === null);
-      const found = needed.length === 0 ? [] : await this.#inner.getMany(needed.map((e) => e.key));
+      const found = needed.length === 0 ? [] : await this.inner.getMany(needed.map((e) => e.key));
       const byEntry = new Map<DirtyEntry, Buffer | undefined>();
       needed.forEach((e, i) => byEntry.set(e, found[i]));
       olds = entries.map((e) => byEntry.get(e));
       writes = entries.filter((e, i) => e.value !== null || olds?.[i] !== undefined);
     }
     if (writes.length > 0) {
-      if (writesWithTimestamps(this.#inner)) {
-        await this.#inner.putAllWithTimestamps(writes.map((e) => ({ key: e.key, value: e.value, timestamp: e.context.timestamp })));
+      if (writesWithTimestamps(this.inner)) {
+        await this.inner.putAllWithTimestamps(writes.map((e) => ({ key: e.key, value: e.value, timestamp: e.context.timestamp })));
       } else {
-        await this.#inner.putAll(writes);
+        await this.inner.putAll(writes);
       }
     }
     if (listener === undefined) return;

@@ -10,6 +10,7 @@ import type { SessionStore, SessionStoreWrite } from './session-store.js';
 import { assertStoreOpen } from './state-store.js';
 import type { StoreTaskContext } from './store-task-context.js';
 import { SessionWindow, Windowed } from './windowed.js';
+import { WrappedStateStore } from './wrapped-state-store.js';
 
 interface BatchWithTimestamps {
   putAllWithTimestamps(writes: readonly TimestampedSessionWrite[]): Promise<void>;
@@ -39,8 +40,7 @@ function sortKeyOf(entry: KeyValue<Windowed<Buffer>, Buffer>): Buffer {
  * nor forwarded. So a session removed and written again by one record (a record inside it)
  * reaches downstream as one update. `close()` drops unflushed entries.
  */
-export class CachingSessionStore implements SessionStore<Buffer, Buffer>, CachedStateStore<Windowed<Buffer>, Buffer> {
-  readonly #inner: SessionStore<Buffer, Buffer>;
+export class CachingSessionStore extends WrappedStateStore<SessionStore<Buffer, Buffer>> implements SessionStore<Buffer, Buffer>, CachedStateStore<Windowed<Buffer>, Buffer> {
   readonly #task: StoreTaskContext;
   readonly #cache: RecordCache;
   readonly #namespace: string;
@@ -50,35 +50,18 @@ export class CachingSessionStore implements SessionStore<Buffer, Buffer>, Cached
   #registered = false;
 
   constructor(inner: SessionStore<Buffer, Buffer>, task: StoreTaskContext, cache: RecordCache) {
-    this.#inner = inner;
+    super(inner);
     this.#task = task;
     this.#cache = cache;
     this.#namespace = `${task.taskId}-${inner.name}`;
   }
 
-  /** The store below. */
-  get inner(): SessionStore<Buffer, Buffer> {
-    return this.#inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent;
-  }
-
-  get isOpen(): boolean {
-    return this.#inner.isOpen && this.#registered;
-  }
-
-  get openIterators(): number {
-    return this.#inner.openIterators;
+  override get isOpen(): boolean {
+    return this.inner.isOpen && this.#registered;
   }
 
   get retentionPeriodMs(): number {
-    return this.#inner.retentionPeriodMs;
+    return this.inner.retentionPeriodMs;
   }
 
   setFlushListener(listener: CacheFlushListener<Windowed<Buffer>, Buffer>, sendOldValues: boolean): boolean {
@@ -87,25 +70,25 @@ export class CachingSessionStore implements SessionStore<Buffer, Buffer>, Cached
     return true;
   }
 
-  async init(): Promise<void> {
-    await this.#inner.init();
+  override async init(): Promise<void> {
+    await this.inner.init();
     this.#cache.register(this.#namespace, (entries) => this.#write(entries));
     this.#registered = true;
   }
 
-  async flush(): Promise<void> {
+  override async flush(): Promise<void> {
     assertStoreOpen(this);
     await this.#cache.flush(this.#namespace);
-    await this.#inner.flush();
+    await this.inner.flush();
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.#registered) {
       this.#registered = false;
       this.#cache.unregister(this.#namespace);
     }
     this.#index.clear();
-    await this.#inner.close();
+    await this.inner.close();
   }
 
   async put(sessionKey: Windowed<Buffer>, aggregate: Buffer | null): Promise<void> {
@@ -136,7 +119,7 @@ export class CachingSessionStore implements SessionStore<Buffer, Buffer>, Cached
       const cached = this.#cache.get(this.#namespace, sessionStoreKey(key, sessionEndMs, sessionStartMs));
       if (cached !== undefined) return cached.value ?? undefined;
     }
-    return this.#inner.fetchSession(key, sessionStartMs, sessionEndMs);
+    return this.inner.fetchSession(key, sessionStartMs, sessionEndMs);
   }
 
   findSessions(key: Buffer, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
@@ -149,12 +132,12 @@ export class CachingSessionStore implements SessionStore<Buffer, Buffer>, Cached
 
   findSessionsRange(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
     return this.#findOfKeys(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs, false,
-      () => this.#inner.findSessionsRange(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs));
+      () => this.inner.findSessionsRange(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs));
   }
 
   backwardFindSessionsRange(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
     return this.#findOfKeys(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs, true,
-      () => this.#inner.backwardFindSessionsRange(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs));
+      () => this.inner.backwardFindSessionsRange(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs));
   }
 
   fetch(key: Buffer): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
@@ -166,11 +149,11 @@ export class CachingSessionStore implements SessionStore<Buffer, Buffer>, Cached
   }
 
   fetchRange(keyFrom: Buffer | undefined, keyTo: Buffer | undefined): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#findOfKeys(keyFrom, keyTo, 0, MAX_TIME, false, () => this.#inner.fetchRange(keyFrom, keyTo));
+    return this.#findOfKeys(keyFrom, keyTo, 0, MAX_TIME, false, () => this.inner.fetchRange(keyFrom, keyTo));
   }
 
   backwardFetchRange(keyFrom: Buffer | undefined, keyTo: Buffer | undefined): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#findOfKeys(keyFrom, keyTo, 0, MAX_TIME, true, () => this.#inner.backwardFetchRange(keyFrom, keyTo));
+    return this.#findOfKeys(keyFrom, keyTo, 0, MAX_TIME, true, () => this.inner.backwardFetchRange(keyFrom, keyTo));
   }
 
   #findOfKey(key: Buffer, earliestEnd: number, latestStart: number, reverse: boolean): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
@@ -190,7 +173,7 @@ export class CachingSessionStore implements SessionStore<Buffer, Buffer>, Cached
       }
       return found;
     };
-    const below = () => (reverse ? this.#inner.backwardFindSessions(key, earliestEnd, latestStart) : this.#inner.findSessions(key, earliestEnd, latestStart));
+    const below = () => (reverse ? this.inner.backwardFindSessions(key, earliestEnd, latestStart) : this.inner.findSessions(key, earliestEnd, latestStart));
     return mergedWindowedCacheScan(cached, below, sortKeyOf, (cacheKey, value) => ({ key: sessionOf(cacheKey), value }), reverse);
   }
 
@@ -223,14 +206,14 @@ export class CachingSessionStore implements SessionStore<Buffer, Buffer>, Cached
       // Old values are read for removals (to skip removals of absent sessions) and when asked for.
       for (const { entry, session } of parsed) {
         const needed = entry.value === null || this.#sendOldValues;
-        olds.push(needed ? await this.#inner.fetchSession(session.key(), session.window().start(), session.window().end()) : undefined);
+        olds.push(needed ? await this.inner.fetchSession(session.key(), session.window().start(), session.window().end()) : undefined);
       }
       writes = parsed.filter((p, i) => p.entry.value !== null || olds[i] !== undefined);
     }
     if (writes.length > 0) {
       const batch = writes.map((p) => ({ sessionKey: p.session, aggregate: p.entry.value, timestamp: p.entry.context.timestamp }));
-      if (writesWithTimestamps(this.#inner)) await this.#inner.putAllWithTimestamps(batch);
-      else await this.#inner.putAll(batch);
+      if (writesWithTimestamps(this.inner)) await this.inner.putAllWithTimestamps(batch);
+      else await this.inner.putAll(batch);
     }
     if (listener === undefined) return;
     for (let i = 0; i < parsed.length; i++) {

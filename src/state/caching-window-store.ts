@@ -10,6 +10,7 @@ import type { StoreTaskContext } from './store-task-context.js';
 import { MAX_SEQ, windowKeyOf, windowStartOf, windowStoreKey } from './window-key-schema.js';
 import type { WindowStore, WindowStoreWrite } from './window-store.js';
 import { TimeWindow, Windowed } from './windowed.js';
+import { WrappedStateStore } from './wrapped-state-store.js';
 
 interface BatchWithTimestamps {
   putAllWithTimestamps(writes: readonly TimestampedWindowWrite[]): Promise<void>;
@@ -33,8 +34,7 @@ function writesWithTimestamps(store: object): store is BatchWithTimestamps {
  * Scans merge the cached windows with the store's. Never used for stores that retain duplicates
  * (the builders leave caching off for them, as Kafka does). `close()` drops unflushed entries.
  */
-export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedStateStore<Windowed<Buffer>, Buffer> {
-  readonly #inner: WindowStore<Buffer, Buffer>;
+export class CachingWindowStore extends WrappedStateStore<WindowStore<Buffer, Buffer>> implements WindowStore<Buffer, Buffer>, CachedStateStore<Windowed<Buffer>, Buffer> {
   readonly #task: StoreTaskContext;
   readonly #cache: RecordCache;
   readonly #namespace: string;
@@ -49,43 +49,26 @@ export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedSt
   #registered = false;
 
   constructor(inner: WindowStore<Buffer, Buffer>, task: StoreTaskContext, cache: RecordCache) {
-    this.#inner = inner;
+    super(inner);
     this.#task = task;
     this.#cache = cache;
     this.#namespace = `${task.taskId}-${inner.name}`;
   }
 
-  /** The store below. */
-  get inner(): WindowStore<Buffer, Buffer> {
-    return this.#inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent;
-  }
-
-  get isOpen(): boolean {
-    return this.#inner.isOpen && this.#registered;
-  }
-
-  get openIterators(): number {
-    return this.#inner.openIterators;
+  override get isOpen(): boolean {
+    return this.inner.isOpen && this.#registered;
   }
 
   get retentionPeriodMs(): number {
-    return this.#inner.retentionPeriodMs;
+    return this.inner.retentionPeriodMs;
   }
 
   get windowSizeMs(): number {
-    return this.#inner.windowSizeMs;
+    return this.inner.windowSizeMs;
   }
 
   get retainDuplicates(): boolean {
-    return this.#inner.retainDuplicates;
+    return this.inner.retainDuplicates;
   }
 
   setFlushListener(listener: CacheFlushListener<Windowed<Buffer>, Buffer>, sendOldValues: boolean): boolean {
@@ -94,26 +77,26 @@ export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedSt
     return true;
   }
 
-  async init(): Promise<void> {
-    await this.#inner.init();
+  override async init(): Promise<void> {
+    await this.inner.init();
     this.#cache.register(this.#namespace, (entries) => this.#write(entries));
     this.#registered = true;
   }
 
-  async flush(): Promise<void> {
+  override async flush(): Promise<void> {
     assertStoreOpen(this);
     await this.#cache.flush(this.#namespace);
-    await this.#inner.flush();
+    await this.inner.flush();
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.#registered) {
       this.#registered = false;
       this.#cache.unregister(this.#namespace);
     }
     this.#index.clear();
     this.#indexed = false;
-    await this.#inner.close();
+    await this.inner.close();
   }
 
   async put(key: Buffer, value: Buffer | null, windowStartMs: number): Promise<void> {
@@ -143,27 +126,27 @@ export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedSt
   }
 
   fetchRange(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#fetchKeys(keyFrom, keyTo, timeFromMs, timeToMs, false, () => this.#inner.fetchRange(keyFrom, keyTo, timeFromMs, timeToMs));
+    return this.#fetchKeys(keyFrom, keyTo, timeFromMs, timeToMs, false, () => this.inner.fetchRange(keyFrom, keyTo, timeFromMs, timeToMs));
   }
 
   backwardFetchRange(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#fetchKeys(keyFrom, keyTo, timeFromMs, timeToMs, true, () => this.#inner.backwardFetchRange(keyFrom, keyTo, timeFromMs, timeToMs));
+    return this.#fetchKeys(keyFrom, keyTo, timeFromMs, timeToMs, true, () => this.inner.backwardFetchRange(keyFrom, keyTo, timeFromMs, timeToMs));
   }
 
   fetchAll(timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#fetchKeys(undefined, undefined, timeFromMs, timeToMs, false, () => this.#inner.fetchAll(timeFromMs, timeToMs));
+    return this.#fetchKeys(undefined, undefined, timeFromMs, timeToMs, false, () => this.inner.fetchAll(timeFromMs, timeToMs));
   }
 
   backwardFetchAll(timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#fetchKeys(undefined, undefined, timeFromMs, timeToMs, true, () => this.#inner.backwardFetchAll(timeFromMs, timeToMs));
+    return this.#fetchKeys(undefined, undefined, timeFromMs, timeToMs, true, () => this.inner.backwardFetchAll(timeFromMs, timeToMs));
   }
 
   all(): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#fetchKeys(undefined, undefined, 0, Number.MAX_SAFE_INTEGER, false, () => this.#inner.all());
+    return this.#fetchKeys(undefined, undefined, 0, Number.MAX_SAFE_INTEGER, false, () => this.inner.all());
   }
 
   backwardAll(): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#fetchKeys(undefined, undefined, 0, Number.MAX_SAFE_INTEGER, true, () => this.#inner.backwardAll());
+    return this.#fetchKeys(undefined, undefined, 0, Number.MAX_SAFE_INTEGER, true, () => this.inner.backwardAll());
   }
 
   async #fetchOne(key: Buffer, windowStartMs: number): Promise<Buffer | undefined> {
@@ -172,7 +155,7 @@ export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedSt
     if (!Number.isSafeInteger(windowStartMs) || windowStartMs < 0) return undefined;
     const cached = this.#cache.get(this.#namespace, windowStoreKey(key, windowStartMs, 0));
     if (cached !== undefined) return cached.value ?? undefined;
-    return this.#inner.fetch(key, windowStartMs);
+    return this.inner.fetch(key, windowStartMs);
   }
 
   #fetchKey(key: Buffer, timeFromMs: number, timeToMs: number, reverse: boolean): AsyncIterable<KeyValue<number, Buffer>> {
@@ -182,7 +165,7 @@ export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedSt
     const [from, to] = clampTimeRange(timeFromMs, timeToMs);
     return mergedWindowedCacheScan<KeyValue<number, Buffer>>(
       () => this.#cachedOfKey(key, from, to),
-      () => (reverse ? this.#inner.backwardFetch(key, timeFromMs, timeToMs) : this.#inner.fetch(key, timeFromMs, timeToMs)),
+      () => (reverse ? this.inner.backwardFetch(key, timeFromMs, timeToMs) : this.inner.fetch(key, timeFromMs, timeToMs)),
       (entry) => windowStoreKey(key, entry.key, 0),
       (cacheKey, value) => ({ key: windowStartOf(cacheKey), value }),
       reverse,
@@ -256,13 +239,13 @@ export class CachingWindowStore implements WindowStore<Buffer, Buffer>, CachedSt
     let writes = parsed;
     if (listener !== undefined) {
       // Old values are read for deletes (to skip deletes of absent windows) and when asked for.
-      for (const p of parsed) olds.push(p.entry.value === null || this.#sendOldValues ? await this.#inner.fetch(p.key, p.start) : undefined);
+      for (const p of parsed) olds.push(p.entry.value === null || this.#sendOldValues ? await this.inner.fetch(p.key, p.start) : undefined);
       writes = parsed.filter((p, i) => p.entry.value !== null || olds[i] !== undefined);
     }
     if (writes.length > 0) {
       const batch = writes.map((p) => ({ key: p.key, value: p.entry.value, windowStartMs: p.start, timestamp: p.entry.context.timestamp }));
-      if (writesWithTimestamps(this.#inner)) await this.#inner.putAllWithTimestamps(batch);
-      else await this.#inner.putAll(batch);
+      if (writesWithTimestamps(this.inner)) await this.inner.putAllWithTimestamps(batch);
+      else await this.inner.putAll(batch);
     }
     if (listener === undefined) return;
     const size = this.windowSizeMs;

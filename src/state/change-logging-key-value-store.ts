@@ -3,6 +3,7 @@ import type { KeyValue, KeyValueStore } from './key-value-store.js';
 import type { StoreTaskContext } from './store-task-context.js';
 import { getMaybeSync, type MaybePromise, type SyncReadable } from './sync-read.js';
 import { rawValueOf, timestampOf, withTimestamp } from './value-and-timestamp.js';
+import { WrappedStateStore } from './wrapped-state-store.js';
 
 /** A write whose changelog record takes an explicit timestamp (a cache flush writes many updates, each with its own). */
 export interface TimestampedWrite {
@@ -21,74 +22,40 @@ export interface TimestampedWrite {
  * It is also what restores the store: {@link restore} applies changelog records to the store
  * below, undoing the format it logs.
  */
-export class ChangeLoggingKeyValueStore implements KeyValueStore<Buffer, Buffer>, ChangelogRestorer, SyncReadable<Buffer, Buffer> {
-  readonly #inner: KeyValueStore<Buffer, Buffer>;
+export class ChangeLoggingKeyValueStore extends WrappedStateStore<KeyValueStore<Buffer, Buffer>> implements KeyValueStore<Buffer, Buffer>, ChangelogRestorer, SyncReadable<Buffer, Buffer> {
   readonly #task: StoreTaskContext;
   readonly changelogTopic: string;
   readonly #timestamped: boolean;
 
   constructor(inner: KeyValueStore<Buffer, Buffer>, task: StoreTaskContext, changelogTopic: string, timestamped: boolean) {
-    this.#inner = inner;
+    super(inner);
     this.#task = task;
     this.changelogTopic = changelogTopic;
     this.#timestamped = timestamped;
   }
 
-  /** The store below. */
-  get inner(): KeyValueStore<Buffer, Buffer> {
-    return this.#inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent;
-  }
-
-  get isOpen(): boolean {
-    return this.#inner.isOpen;
-  }
-
-  get openIterators(): number {
-    return this.#inner.openIterators;
-  }
-
-  init(): Promise<void> {
-    return this.#inner.init();
-  }
-
-  flush(): Promise<void> {
-    return this.#inner.flush();
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
-  }
-
   get(key: Buffer): Promise<Buffer | undefined> {
-    return this.#inner.get(key);
+    return this.inner.get(key);
   }
 
   getMaybeSync(key: Buffer): MaybePromise<Buffer | undefined> {
-    return getMaybeSync(this.#inner, key);
+    return getMaybeSync(this.inner, key);
   }
 
   getMany(keys: readonly Buffer[]): Promise<Array<Buffer | undefined>> {
-    return this.#inner.getMany(keys);
+    return this.inner.getMany(keys);
   }
 
   // Logged in the synchronous part of each call, so the record context is the caller's even when
   // several writes are started together (a cache flush sets the context per entry).
   put(key: Buffer, value: Buffer | null): Promise<void> {
     this.#log(key, value, this.#task.recordContext().timestamp);
-    return this.#inner.put(key, value);
+    return this.inner.put(key, value);
   }
 
   async putIfAbsent(key: Buffer, value: Buffer): Promise<Buffer | undefined> {
     const timestamp = this.#task.recordContext().timestamp;
-    const previous = await this.#inner.putIfAbsent(key, value);
+    const previous = await this.inner.putIfAbsent(key, value);
     if (previous === undefined) this.#log(key, value, timestamp);
     return previous;
   }
@@ -97,44 +64,44 @@ export class ChangeLoggingKeyValueStore implements KeyValueStore<Buffer, Buffer>
     const timestamp = this.#task.recordContext().timestamp;
     const list = [...entries];
     for (const { key, value } of list) this.#log(key, value, timestamp);
-    return this.#inner.putAll(list);
+    return this.inner.putAll(list);
   }
 
   /** Writes in one batch below, each logged with its own timestamp. */
   putAllWithTimestamps(writes: readonly TimestampedWrite[]): Promise<void> {
     for (const { key, value, timestamp } of writes) this.#log(key, value, timestamp);
-    return this.#inner.putAll(writes);
+    return this.inner.putAll(writes);
   }
 
   async delete(key: Buffer): Promise<Buffer | undefined> {
     const timestamp = this.#task.recordContext().timestamp;
-    const previous = await this.#inner.delete(key);
+    const previous = await this.inner.delete(key);
     this.#log(key, null, timestamp);
     return previous;
   }
 
   range(from?: Buffer, to?: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
-    return this.#inner.range(from, to);
+    return this.inner.range(from, to);
   }
 
   reverseRange(from?: Buffer, to?: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
-    return this.#inner.reverseRange(from, to);
+    return this.inner.reverseRange(from, to);
   }
 
   prefixScan(prefix: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
-    return this.#inner.prefixScan(prefix);
+    return this.inner.prefixScan(prefix);
   }
 
   all(): AsyncIterable<KeyValue<Buffer, Buffer>> {
-    return this.#inner.all();
+    return this.inner.all();
   }
 
   reverseAll(): AsyncIterable<KeyValue<Buffer, Buffer>> {
-    return this.#inner.reverseAll();
+    return this.inner.reverseAll();
   }
 
   approximateNumEntries(): Promise<number> {
-    return this.#inner.approximateNumEntries();
+    return this.inner.approximateNumEntries();
   }
 
   /** Applies changelog records to the store below, in one batch (a timestamped store gets its timestamp back from the record's). */
@@ -145,7 +112,7 @@ export class ChangeLoggingKeyValueStore implements KeyValueStore<Buffer, Buffer>
       const value = record.value === null ? null : this.#timestamped ? withTimestamp(record.value, record.timestamp) : record.value;
       writes.push({ key: record.key, value });
     }
-    return writes.length === 0 ? Promise.resolve() : this.#inner.putAll(writes);
+    return writes.length === 0 ? Promise.resolve() : this.inner.putAll(writes);
   }
 
   #log(key: Buffer, value: Buffer | null, contextTimestamp: number): void {

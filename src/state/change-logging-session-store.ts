@@ -4,6 +4,7 @@ import { kafkaSessionKey, parseKafkaSessionKey } from './session-key-schema.js';
 import type { SessionStore, SessionStoreWrite } from './session-store.js';
 import type { StoreTaskContext } from './store-task-context.js';
 import { SessionWindow, Windowed } from './windowed.js';
+import { WrappedStateStore } from './wrapped-state-store.js';
 
 /** A session write whose changelog record takes an explicit timestamp (a cache flush writes updates of many records). */
 export interface TimestampedSessionWrite extends SessionStoreWrite<Buffer, Buffer> {
@@ -16,72 +17,38 @@ export interface TimestampedSessionWrite extends SessionStoreWrite<Buffer, Buffe
  * in Kafka's session layout `[key][end: 8][start: 8]` (`kafkaSessionKey`), with the timestamp of
  * the update being processed. {@link restore} applies changelog records to the store below.
  */
-export class ChangeLoggingSessionStore implements SessionStore<Buffer, Buffer>, ChangelogRestorer {
-  readonly #inner: SessionStore<Buffer, Buffer>;
+export class ChangeLoggingSessionStore extends WrappedStateStore<SessionStore<Buffer, Buffer>> implements SessionStore<Buffer, Buffer>, ChangelogRestorer {
   readonly #task: StoreTaskContext;
   readonly changelogTopic: string;
 
   constructor(inner: SessionStore<Buffer, Buffer>, task: StoreTaskContext, changelogTopic: string) {
-    this.#inner = inner;
+    super(inner);
     this.#task = task;
     this.changelogTopic = changelogTopic;
   }
 
-  /** The store below. */
-  get inner(): SessionStore<Buffer, Buffer> {
-    return this.#inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent;
-  }
-
-  get isOpen(): boolean {
-    return this.#inner.isOpen;
-  }
-
-  get openIterators(): number {
-    return this.#inner.openIterators;
-  }
-
   get retentionPeriodMs(): number {
-    return this.#inner.retentionPeriodMs;
-  }
-
-  init(): Promise<void> {
-    return this.#inner.init();
-  }
-
-  flush(): Promise<void> {
-    return this.#inner.flush();
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+    return this.inner.retentionPeriodMs;
   }
 
   // As Kafka: written below, then logged (also when the store skipped an expired session). The
   // record context is read before awaiting, so it is the caller's.
   async put(sessionKey: Windowed<Buffer>, aggregate: Buffer | null): Promise<void> {
     const timestamp = this.#task.recordContext().timestamp;
-    await this.#inner.put(sessionKey, aggregate);
+    await this.inner.put(sessionKey, aggregate);
     this.#log(sessionKey, aggregate, timestamp);
   }
 
   async putAll(writes: Iterable<SessionStoreWrite<Buffer, Buffer>>): Promise<void> {
     const timestamp = this.#task.recordContext().timestamp;
     const list = [...writes];
-    await this.#inner.putAll(list);
+    await this.inner.putAll(list);
     for (const { sessionKey, aggregate } of list) this.#log(sessionKey, aggregate, timestamp);
   }
 
   /** Writes in one batch below, each logged with its own timestamp. */
   async putAllWithTimestamps(writes: readonly TimestampedSessionWrite[]): Promise<void> {
-    await this.#inner.putAll(writes);
+    await this.inner.putAll(writes);
     for (const { sessionKey, aggregate, timestamp } of writes) this.#log(sessionKey, aggregate, timestamp);
   }
 
@@ -90,39 +57,39 @@ export class ChangeLoggingSessionStore implements SessionStore<Buffer, Buffer>, 
   }
 
   fetchSession(key: Buffer, sessionStartMs: number, sessionEndMs: number): Promise<Buffer | undefined> {
-    return this.#inner.fetchSession(key, sessionStartMs, sessionEndMs);
+    return this.inner.fetchSession(key, sessionStartMs, sessionEndMs);
   }
 
   findSessions(key: Buffer, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#inner.findSessions(key, earliestSessionEndMs, latestSessionStartMs);
+    return this.inner.findSessions(key, earliestSessionEndMs, latestSessionStartMs);
   }
 
   backwardFindSessions(key: Buffer, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#inner.backwardFindSessions(key, earliestSessionEndMs, latestSessionStartMs);
+    return this.inner.backwardFindSessions(key, earliestSessionEndMs, latestSessionStartMs);
   }
 
   findSessionsRange(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#inner.findSessionsRange(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs);
+    return this.inner.findSessionsRange(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs);
   }
 
   backwardFindSessionsRange(keyFrom: Buffer | undefined, keyTo: Buffer | undefined, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#inner.backwardFindSessionsRange(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs);
+    return this.inner.backwardFindSessionsRange(keyFrom, keyTo, earliestSessionEndMs, latestSessionStartMs);
   }
 
   fetch(key: Buffer): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#inner.fetch(key);
+    return this.inner.fetch(key);
   }
 
   backwardFetch(key: Buffer): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#inner.backwardFetch(key);
+    return this.inner.backwardFetch(key);
   }
 
   fetchRange(keyFrom: Buffer | undefined, keyTo: Buffer | undefined): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#inner.fetchRange(keyFrom, keyTo);
+    return this.inner.fetchRange(keyFrom, keyTo);
   }
 
   backwardFetchRange(keyFrom: Buffer | undefined, keyTo: Buffer | undefined): AsyncIterable<KeyValue<Windowed<Buffer>, Buffer>> {
-    return this.#inner.backwardFetchRange(keyFrom, keyTo);
+    return this.inner.backwardFetchRange(keyFrom, keyTo);
   }
 
   /** Applies changelog records to the store below, in one batch. */
@@ -133,7 +100,7 @@ export class ChangeLoggingSessionStore implements SessionStore<Buffer, Buffer>, 
       const { key, startMs, endMs } = parseKafkaSessionKey(record.key);
       writes.push({ sessionKey: new Windowed(Buffer.from(key), new SessionWindow(startMs, endMs)), aggregate: record.value });
     }
-    return writes.length === 0 ? Promise.resolve() : this.#inner.putAll(writes);
+    return writes.length === 0 ? Promise.resolve() : this.inner.putAll(writes);
   }
 
   #log(sessionKey: Windowed<Buffer>, aggregate: Buffer | null, timestamp: number): void {

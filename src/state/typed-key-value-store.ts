@@ -3,6 +3,7 @@ import type { CacheFlushListener, CachedStateStore } from './cache-flush-listene
 import { mapScan } from './entry-scan.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 import { getMaybeSync, isPromise, type MaybePromise, type SyncReadable } from './sync-read.js';
+import { WrappedStateStore } from './wrapped-state-store.js';
 
 /**
  * The store processors and interactive queries use: keys and values of their own types over a
@@ -14,54 +15,20 @@ import { getMaybeSync, isPromise, type MaybePromise, type SyncReadable } from '.
  * Keys cannot be `null`. Serdes are called with the store's `serdeTopic` (by convention its
  * changelog topic, as Kafka Streams does) so topic-aware serdes see a stable name.
  */
-export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V>, SyncReadable<K, V> {
-  readonly #inner: KeyValueStore<Buffer, Buffer>;
+export class TypedKeyValueStore<K, V> extends WrappedStateStore<KeyValueStore<Buffer, Buffer>> implements KeyValueStore<K, V>, CachedStateStore<K, V>, SyncReadable<K, V> {
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
   readonly #topic: string;
 
   constructor(inner: KeyValueStore<Buffer, Buffer>, keySerde: Serde<K>, valueSerde: Serde<V>, serdeTopic: string = inner.name) {
-    this.#inner = inner;
+    super(inner);
     this.#keySerde = keySerde;
     this.#valueSerde = valueSerde;
     this.#topic = serdeTopic;
   }
 
-  /** The byte store underneath (caching and changelogging layers wrap at this level). */
-  get inner(): KeyValueStore<Buffer, Buffer> {
-    return this.#inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent;
-  }
-
-  get isOpen(): boolean {
-    return this.#inner.isOpen;
-  }
-
-  get openIterators(): number {
-    return this.#inner.openIterators;
-  }
-
-  init(): Promise<void> {
-    return this.#inner.init();
-  }
-
-  flush(): Promise<void> {
-    return this.#inner.flush();
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
-  }
-
   async get(key: K): Promise<V | undefined> {
-    return this.#value(await getMaybeSync(this.#inner, this.#key(key)));
+    return this.#value(await getMaybeSync(this.inner, this.#key(key)));
   }
 
   /**
@@ -70,39 +37,39 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStat
    * type is itself thenable.
    */
   getMaybeSync(key: K): MaybePromise<V | undefined> {
-    const bytes = getMaybeSync(this.#inner, this.#key(key));
+    const bytes = getMaybeSync(this.inner, this.#key(key));
     return isPromise(bytes) ? bytes.then((b) => this.#value(b)) : this.#value(bytes);
   }
 
   async getMany(keys: readonly K[]): Promise<Array<V | undefined>> {
-    const values = await this.#inner.getMany(keys.map((key) => this.#key(key)));
+    const values = await this.inner.getMany(keys.map((key) => this.#key(key)));
     return values.map((value) => this.#value(value));
   }
 
   async put(key: K, value: V | null): Promise<void> {
-    return this.#inner.put(this.#key(key), this.#valueSerde.serialize(this.#topic, value));
+    return this.inner.put(this.#key(key), this.#valueSerde.serialize(this.#topic, value));
   }
 
   async putIfAbsent(key: K, value: V): Promise<V | undefined> {
-    return this.#value(await this.#inner.putIfAbsent(this.#key(key), this.#serializeValue(value)));
+    return this.#value(await this.inner.putIfAbsent(this.#key(key), this.#serializeValue(value)));
   }
 
   async putAll(entries: Iterable<KeyValue<K, V | null>>): Promise<void> {
     const bytes: Array<KeyValue<Buffer, Buffer | null>> = [];
     for (const { key, value } of entries) bytes.push({ key: this.#key(key), value: this.#valueSerde.serialize(this.#topic, value) });
-    return this.#inner.putAll(bytes);
+    return this.inner.putAll(bytes);
   }
 
   async delete(key: K): Promise<V | undefined> {
-    return this.#value(await this.#inner.delete(this.#key(key)));
+    return this.#value(await this.inner.delete(this.#key(key)));
   }
 
   range(from?: K, to?: K): AsyncIterable<KeyValue<K, V>> {
-    return this.#typed(this.#inner.range(this.#bound(from), this.#bound(to)));
+    return this.#typed(this.inner.range(this.#bound(from), this.#bound(to)));
   }
 
   reverseRange(from?: K, to?: K): AsyncIterable<KeyValue<K, V>> {
-    return this.#typed(this.#inner.reverseRange(this.#bound(from), this.#bound(to)));
+    return this.#typed(this.inner.reverseRange(this.#bound(from), this.#bound(to)));
   }
 
   /**
@@ -114,19 +81,19 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStat
     const serde = (prefixSerde ?? this.#keySerde) as Serde<P>;
     const bytes = serde.serialize(this.#topic, prefix);
     if (bytes === null) throw new TypeError(`Store ${this.name}: a prefix cannot serialize to null`);
-    return this.#typed(this.#inner.prefixScan(bytes));
+    return this.#typed(this.inner.prefixScan(bytes));
   }
 
   all(): AsyncIterable<KeyValue<K, V>> {
-    return this.#typed(this.#inner.all());
+    return this.#typed(this.inner.all());
   }
 
   reverseAll(): AsyncIterable<KeyValue<K, V>> {
-    return this.#typed(this.#inner.reverseAll());
+    return this.#typed(this.inner.reverseAll());
   }
 
   approximateNumEntries(): Promise<number> {
-    return this.#inner.approximateNumEntries();
+    return this.inner.approximateNumEntries();
   }
 
   /**
@@ -134,7 +101,7 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStat
    * `CachedStateStore`). Returns false, and keeps nothing, when no cache sits below.
    */
   setFlushListener(listener: CacheFlushListener<K, V>, sendOldValues: boolean): boolean {
-    const cached = this.#inner as Partial<CachedStateStore<Buffer, Buffer>>;
+    const cached = this.inner as Partial<CachedStateStore<Buffer, Buffer>>;
     if (typeof cached.setFlushListener !== 'function') return false;
     const keySerde = this.#keySerde;
     const topic = this.#topic;

@@ -2,6 +2,7 @@ import type { Serde } from '../serde/serde.js';
 import type { KeyValue } from './key-value-store.js';
 import type { SessionStore, SessionStoreWrite } from './session-store.js';
 import { Windowed } from './windowed.js';
+import { WrappedStateStore } from './wrapped-state-store.js';
 
 /**
  * The session store processors and interactive queries use: keys and aggregates of their own
@@ -9,58 +10,24 @@ import { Windowed } from './windowed.js';
  * Streams' `MeteredSessionStore`). Serdes are called with `serdeTopic` (by convention the
  * changelog topic).
  */
-export class TypedSessionStore<K, AGG> implements SessionStore<K, AGG> {
-  readonly #inner: SessionStore<Buffer, Buffer>;
+export class TypedSessionStore<K, AGG> extends WrappedStateStore<SessionStore<Buffer, Buffer>> implements SessionStore<K, AGG> {
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<AGG>;
   readonly #topic: string;
 
   constructor(inner: SessionStore<Buffer, Buffer>, keySerde: Serde<K>, valueSerde: Serde<AGG>, serdeTopic: string = inner.name) {
-    this.#inner = inner;
+    super(inner);
     this.#keySerde = keySerde;
     this.#valueSerde = valueSerde;
     this.#topic = serdeTopic;
   }
 
-  /** The byte store underneath (caching and changelogging layers wrap at this level). */
-  get inner(): SessionStore<Buffer, Buffer> {
-    return this.#inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent;
-  }
-
-  get isOpen(): boolean {
-    return this.#inner.isOpen;
-  }
-
-  get openIterators(): number {
-    return this.#inner.openIterators;
-  }
-
   get retentionPeriodMs(): number {
-    return this.#inner.retentionPeriodMs;
-  }
-
-  init(): Promise<void> {
-    return this.#inner.init();
-  }
-
-  flush(): Promise<void> {
-    return this.#inner.flush();
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+    return this.inner.retentionPeriodMs;
   }
 
   async put(sessionKey: Windowed<K>, aggregate: AGG | null): Promise<void> {
-    return this.#inner.put(this.#sessionKey(sessionKey), this.#valueSerde.serialize(this.#topic, aggregate));
+    return this.inner.put(this.#sessionKey(sessionKey), this.#valueSerde.serialize(this.#topic, aggregate));
   }
 
   async putAll(writes: Iterable<SessionStoreWrite<K, AGG>>): Promise<void> {
@@ -68,48 +35,48 @@ export class TypedSessionStore<K, AGG> implements SessionStore<K, AGG> {
     for (const { sessionKey, aggregate } of writes) {
       bytes.push({ sessionKey: this.#sessionKey(sessionKey), aggregate: this.#valueSerde.serialize(this.#topic, aggregate) });
     }
-    return this.#inner.putAll(bytes);
+    return this.inner.putAll(bytes);
   }
 
   async remove(sessionKey: Windowed<K>): Promise<void> {
-    return this.#inner.remove(this.#sessionKey(sessionKey));
+    return this.inner.remove(this.#sessionKey(sessionKey));
   }
 
   async fetchSession(key: K, sessionStartMs: number, sessionEndMs: number): Promise<AGG | undefined> {
-    const bytes = await this.#inner.fetchSession(this.#key(key), sessionStartMs, sessionEndMs);
+    const bytes = await this.inner.fetchSession(this.#key(key), sessionStartMs, sessionEndMs);
     return bytes === undefined ? undefined : (this.#valueSerde.deserialize(this.#topic, bytes) as AGG);
   }
 
   findSessions(key: K, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<K>, AGG>> {
-    return this.#typed(this.#inner.findSessions(this.#key(key), earliestSessionEndMs, latestSessionStartMs));
+    return this.#typed(this.inner.findSessions(this.#key(key), earliestSessionEndMs, latestSessionStartMs));
   }
 
   backwardFindSessions(key: K, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<K>, AGG>> {
-    return this.#typed(this.#inner.backwardFindSessions(this.#key(key), earliestSessionEndMs, latestSessionStartMs));
+    return this.#typed(this.inner.backwardFindSessions(this.#key(key), earliestSessionEndMs, latestSessionStartMs));
   }
 
   findSessionsRange(keyFrom: K | undefined, keyTo: K | undefined, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<K>, AGG>> {
-    return this.#typed(this.#inner.findSessionsRange(this.#bound(keyFrom), this.#bound(keyTo), earliestSessionEndMs, latestSessionStartMs));
+    return this.#typed(this.inner.findSessionsRange(this.#bound(keyFrom), this.#bound(keyTo), earliestSessionEndMs, latestSessionStartMs));
   }
 
   backwardFindSessionsRange(keyFrom: K | undefined, keyTo: K | undefined, earliestSessionEndMs: number, latestSessionStartMs: number): AsyncIterable<KeyValue<Windowed<K>, AGG>> {
-    return this.#typed(this.#inner.backwardFindSessionsRange(this.#bound(keyFrom), this.#bound(keyTo), earliestSessionEndMs, latestSessionStartMs));
+    return this.#typed(this.inner.backwardFindSessionsRange(this.#bound(keyFrom), this.#bound(keyTo), earliestSessionEndMs, latestSessionStartMs));
   }
 
   fetch(key: K): AsyncIterable<KeyValue<Windowed<K>, AGG>> {
-    return this.#typed(this.#inner.fetch(this.#key(key)));
+    return this.#typed(this.inner.fetch(this.#key(key)));
   }
 
   backwardFetch(key: K): AsyncIterable<KeyValue<Windowed<K>, AGG>> {
-    return this.#typed(this.#inner.backwardFetch(this.#key(key)));
+    return this.#typed(this.inner.backwardFetch(this.#key(key)));
   }
 
   fetchRange(keyFrom: K | undefined, keyTo: K | undefined): AsyncIterable<KeyValue<Windowed<K>, AGG>> {
-    return this.#typed(this.#inner.fetchRange(this.#bound(keyFrom), this.#bound(keyTo)));
+    return this.#typed(this.inner.fetchRange(this.#bound(keyFrom), this.#bound(keyTo)));
   }
 
   backwardFetchRange(keyFrom: K | undefined, keyTo: K | undefined): AsyncIterable<KeyValue<Windowed<K>, AGG>> {
-    return this.#typed(this.#inner.backwardFetchRange(this.#bound(keyFrom), this.#bound(keyTo)));
+    return this.#typed(this.inner.backwardFetchRange(this.#bound(keyFrom), this.#bound(keyTo)));
   }
 
   #key(key: K): Buffer {

@@ -2,6 +2,7 @@ import type { Serde } from '../serde/serde.js';
 import type { KeyValue } from './key-value-store.js';
 import type { WindowStore, WindowStoreWrite } from './window-store.js';
 import { Windowed } from './windowed.js';
+import { WrappedStateStore } from './wrapped-state-store.js';
 
 /**
  * The window store processors and interactive queries use: keys and values of their own types
@@ -9,66 +10,32 @@ import { Windowed } from './windowed.js';
  * `MeteredWindowStore`). Order is that of the serialized key bytes, as in the byte store. Serdes
  * are called with `serdeTopic` (by convention the changelog topic).
  */
-export class TypedWindowStore<K, V> implements WindowStore<K, V> {
-  readonly #inner: WindowStore<Buffer, Buffer>;
+export class TypedWindowStore<K, V> extends WrappedStateStore<WindowStore<Buffer, Buffer>> implements WindowStore<K, V> {
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
   readonly #topic: string;
 
   constructor(inner: WindowStore<Buffer, Buffer>, keySerde: Serde<K>, valueSerde: Serde<V>, serdeTopic: string = inner.name) {
-    this.#inner = inner;
+    super(inner);
     this.#keySerde = keySerde;
     this.#valueSerde = valueSerde;
     this.#topic = serdeTopic;
   }
 
-  /** The byte store underneath (caching and changelogging layers wrap at this level). */
-  get inner(): WindowStore<Buffer, Buffer> {
-    return this.#inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent;
-  }
-
-  get isOpen(): boolean {
-    return this.#inner.isOpen;
-  }
-
-  get openIterators(): number {
-    return this.#inner.openIterators;
-  }
-
   get retentionPeriodMs(): number {
-    return this.#inner.retentionPeriodMs;
+    return this.inner.retentionPeriodMs;
   }
 
   get windowSizeMs(): number {
-    return this.#inner.windowSizeMs;
+    return this.inner.windowSizeMs;
   }
 
   get retainDuplicates(): boolean {
-    return this.#inner.retainDuplicates;
-  }
-
-  init(): Promise<void> {
-    return this.#inner.init();
-  }
-
-  flush(): Promise<void> {
-    return this.#inner.flush();
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+    return this.inner.retainDuplicates;
   }
 
   async put(key: K, value: V | null, windowStartMs: number): Promise<void> {
-    return this.#inner.put(this.#key(key), this.#valueSerde.serialize(this.#topic, value), windowStartMs);
+    return this.inner.put(this.#key(key), this.#valueSerde.serialize(this.#topic, value), windowStartMs);
   }
 
   async putAll(writes: Iterable<WindowStoreWrite<K, V>>): Promise<void> {
@@ -76,46 +43,46 @@ export class TypedWindowStore<K, V> implements WindowStore<K, V> {
     for (const { key, value, windowStartMs } of writes) {
       bytes.push({ key: this.#key(key), value: this.#valueSerde.serialize(this.#topic, value), windowStartMs });
     }
-    return this.#inner.putAll(bytes);
+    return this.inner.putAll(bytes);
   }
 
   fetch(key: K, windowStartMs: number): Promise<V | undefined>;
   fetch(key: K, timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<number, V>>;
   fetch(key: K, timeFromMs: number, timeToMs?: number): Promise<V | undefined> | AsyncIterable<KeyValue<number, V>> {
     if (timeToMs === undefined) return this.#fetchOne(key, timeFromMs);
-    return this.#byStart(this.#inner.fetch(this.#key(key), timeFromMs, timeToMs));
+    return this.#byStart(this.inner.fetch(this.#key(key), timeFromMs, timeToMs));
   }
 
   backwardFetch(key: K, timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<number, V>> {
-    return this.#byStart(this.#inner.backwardFetch(this.#key(key), timeFromMs, timeToMs));
+    return this.#byStart(this.inner.backwardFetch(this.#key(key), timeFromMs, timeToMs));
   }
 
   fetchRange(keyFrom: K | undefined, keyTo: K | undefined, timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return this.#windowed(this.#inner.fetchRange(this.#bound(keyFrom), this.#bound(keyTo), timeFromMs, timeToMs));
+    return this.#windowed(this.inner.fetchRange(this.#bound(keyFrom), this.#bound(keyTo), timeFromMs, timeToMs));
   }
 
   backwardFetchRange(keyFrom: K | undefined, keyTo: K | undefined, timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return this.#windowed(this.#inner.backwardFetchRange(this.#bound(keyFrom), this.#bound(keyTo), timeFromMs, timeToMs));
+    return this.#windowed(this.inner.backwardFetchRange(this.#bound(keyFrom), this.#bound(keyTo), timeFromMs, timeToMs));
   }
 
   fetchAll(timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return this.#windowed(this.#inner.fetchAll(timeFromMs, timeToMs));
+    return this.#windowed(this.inner.fetchAll(timeFromMs, timeToMs));
   }
 
   backwardFetchAll(timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return this.#windowed(this.#inner.backwardFetchAll(timeFromMs, timeToMs));
+    return this.#windowed(this.inner.backwardFetchAll(timeFromMs, timeToMs));
   }
 
   all(): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return this.#windowed(this.#inner.all());
+    return this.#windowed(this.inner.all());
   }
 
   backwardAll(): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return this.#windowed(this.#inner.backwardAll());
+    return this.#windowed(this.inner.backwardAll());
   }
 
   async #fetchOne(key: K, windowStartMs: number): Promise<V | undefined> {
-    const bytes = await this.#inner.fetch(this.#key(key), windowStartMs);
+    const bytes = await this.inner.fetch(this.#key(key), windowStartMs);
     return bytes === undefined ? undefined : (this.#valueSerde.deserialize(this.#topic, bytes) as V);
   }
 

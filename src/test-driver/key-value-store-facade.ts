@@ -2,6 +2,7 @@ import type { KeyValue, KeyValueStore } from '../state/key-value-store.js';
 import { mapScan } from '../state/entry-scan.js';
 import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-store.js';
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
+import { WrappedStateStore } from '../state/wrapped-state-store.js';
 
 /** Kafka's `ConsumerRecord.NO_TIMESTAMP`: what the facade writes as the timestamp of a put. */
 const NO_TIMESTAMP = -1;
@@ -19,88 +20,59 @@ function entries<K, V>(scan: AsyncIterable<KeyValue<K, ValueAndTimestamp<V>>>): 
  * `driver.getKeyValueStore('table')` reads a KTable's values without their timestamps. Puts
  * write the value with no timestamp (-1), as Kafka's facade does.
  */
-export class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V> {
-  readonly #inner: TimestampedKeyValueStore<K, V>;
+export class KeyValueStoreFacade<K, V> extends WrappedStateStore<TimestampedKeyValueStore<K, V>> implements KeyValueStore<K, V> {
 
   constructor(inner: TimestampedKeyValueStore<K, V>) {
-    this.#inner = inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent;
-  }
-
-  get isOpen(): boolean {
-    return this.#inner.isOpen;
-  }
-
-  get openIterators(): number {
-    return this.#inner.openIterators;
-  }
-
-  init(): Promise<void> {
-    return this.#inner.init();
-  }
-
-  flush(): Promise<void> {
-    return this.#inner.flush();
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+    super(inner);
   }
 
   async get(key: K): Promise<V | undefined> {
-    return valueOf(await this.#inner.get(key));
+    return valueOf(await this.inner.get(key));
   }
 
   async getMany(keys: readonly K[]): Promise<Array<V | undefined>> {
-    return (await this.#inner.getMany(keys)).map(valueOf);
+    return (await this.inner.getMany(keys)).map(valueOf);
   }
 
   put(key: K, value: V | null): Promise<void> {
-    return this.#inner.put(key, ValueAndTimestamp.make(value, NO_TIMESTAMP));
+    return this.inner.put(key, ValueAndTimestamp.make(value, NO_TIMESTAMP));
   }
 
   async putIfAbsent(key: K, value: V): Promise<V | undefined> {
-    return valueOf(await this.#inner.putIfAbsent(key, ValueAndTimestamp.makeAllowNullable(value, NO_TIMESTAMP)));
+    return valueOf(await this.inner.putIfAbsent(key, ValueAndTimestamp.makeAllowNullable(value, NO_TIMESTAMP)));
   }
 
   putAll(list: Iterable<KeyValue<K, V | null>>): Promise<void> {
     const timestamped: Array<KeyValue<K, ValueAndTimestamp<V> | null>> = [];
     for (const { key, value } of list) timestamped.push({ key, value: ValueAndTimestamp.make(value, NO_TIMESTAMP) });
-    return this.#inner.putAll(timestamped);
+    return this.inner.putAll(timestamped);
   }
 
   async delete(key: K): Promise<V | undefined> {
-    return valueOf(await this.#inner.delete(key));
+    return valueOf(await this.inner.delete(key));
   }
 
   range(from?: K, to?: K): AsyncIterable<KeyValue<K, V>> {
-    return entries(this.#inner.range(from, to));
+    return entries(this.inner.range(from, to));
   }
 
   reverseRange(from?: K, to?: K): AsyncIterable<KeyValue<K, V>> {
-    return entries(this.#inner.reverseRange(from, to));
+    return entries(this.inner.reverseRange(from, to));
   }
 
   prefixScan(prefix: K): AsyncIterable<KeyValue<K, V>> {
-    return entries(this.#inner.prefixScan(prefix));
+    return entries(this.inner.prefixScan(prefix));
   }
 
   all(): AsyncIterable<KeyValue<K, V>> {
-    return entries(this.#inner.all());
+    return entries(this.inner.all());
   }
 
   reverseAll(): AsyncIterable<KeyValue<K, V>> {
-    return entries(this.#inner.reverseAll());
+    return entries(this.inner.reverseAll());
   }
 
   approximateNumEntries(): Promise<number> {
-    return this.#inner.approximateNumEntries();
+    return this.inner.approximateNumEntries();
   }
 }

@@ -4,6 +4,7 @@ import type { TimestampedWindowStore } from '../state/timestamped-window-store.j
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
 import type { WindowStore, WindowStoreWrite } from '../state/window-store.js';
 import type { Windowed } from '../state/windowed.js';
+import { WrappedStateStore } from '../state/wrapped-state-store.js';
 
 /** Kafka's `ConsumerRecord.NO_TIMESTAMP`: what the facade writes as the timestamp of a put. */
 const NO_TIMESTAMP = -1;
@@ -18,95 +19,66 @@ function values<K, V>(scan: AsyncIterable<KeyValue<K, ValueAndTimestamp<V>>>): A
  * timestamps, as Kafka's `TopologyTestDriver.getWindowStore` does. Puts write the value with no
  * timestamp (-1), as Kafka's facade does.
  */
-export class WindowStoreFacade<K, V> implements WindowStore<K, V> {
-  readonly #inner: TimestampedWindowStore<K, V>;
+export class WindowStoreFacade<K, V> extends WrappedStateStore<TimestampedWindowStore<K, V>> implements WindowStore<K, V> {
 
   constructor(inner: TimestampedWindowStore<K, V>) {
-    this.#inner = inner;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.#inner.persistent;
-  }
-
-  get isOpen(): boolean {
-    return this.#inner.isOpen;
-  }
-
-  get openIterators(): number {
-    return this.#inner.openIterators;
+    super(inner);
   }
 
   get retentionPeriodMs(): number {
-    return this.#inner.retentionPeriodMs;
+    return this.inner.retentionPeriodMs;
   }
 
   get windowSizeMs(): number {
-    return this.#inner.windowSizeMs;
+    return this.inner.windowSizeMs;
   }
 
   get retainDuplicates(): boolean {
-    return this.#inner.retainDuplicates;
-  }
-
-  init(): Promise<void> {
-    return this.#inner.init();
-  }
-
-  flush(): Promise<void> {
-    return this.#inner.flush();
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+    return this.inner.retainDuplicates;
   }
 
   put(key: K, value: V | null, windowStartMs: number): Promise<void> {
-    return this.#inner.put(key, ValueAndTimestamp.make(value, NO_TIMESTAMP), windowStartMs);
+    return this.inner.put(key, ValueAndTimestamp.make(value, NO_TIMESTAMP), windowStartMs);
   }
 
   putAll(writes: Iterable<WindowStoreWrite<K, V>>): Promise<void> {
     const timestamped: Array<WindowStoreWrite<K, ValueAndTimestamp<V>>> = [];
     for (const { key, value, windowStartMs } of writes) timestamped.push({ key, value: ValueAndTimestamp.make(value, NO_TIMESTAMP), windowStartMs });
-    return this.#inner.putAll(timestamped);
+    return this.inner.putAll(timestamped);
   }
 
   fetch(key: K, windowStartMs: number): Promise<V | undefined>;
   fetch(key: K, timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<number, V>>;
   fetch(key: K, timeFromMs: number, timeToMs?: number): Promise<V | undefined> | AsyncIterable<KeyValue<number, V>> {
-    if (timeToMs === undefined) return this.#inner.fetch(key, timeFromMs).then((stored) => stored?.value);
-    return values(this.#inner.fetch(key, timeFromMs, timeToMs));
+    if (timeToMs === undefined) return this.inner.fetch(key, timeFromMs).then((stored) => stored?.value);
+    return values(this.inner.fetch(key, timeFromMs, timeToMs));
   }
 
   backwardFetch(key: K, timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<number, V>> {
-    return values(this.#inner.backwardFetch(key, timeFromMs, timeToMs));
+    return values(this.inner.backwardFetch(key, timeFromMs, timeToMs));
   }
 
   fetchRange(keyFrom: K | undefined, keyTo: K | undefined, timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return values(this.#inner.fetchRange(keyFrom, keyTo, timeFromMs, timeToMs));
+    return values(this.inner.fetchRange(keyFrom, keyTo, timeFromMs, timeToMs));
   }
 
   backwardFetchRange(keyFrom: K | undefined, keyTo: K | undefined, timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return values(this.#inner.backwardFetchRange(keyFrom, keyTo, timeFromMs, timeToMs));
+    return values(this.inner.backwardFetchRange(keyFrom, keyTo, timeFromMs, timeToMs));
   }
 
   fetchAll(timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return values(this.#inner.fetchAll(timeFromMs, timeToMs));
+    return values(this.inner.fetchAll(timeFromMs, timeToMs));
   }
 
   backwardFetchAll(timeFromMs: number, timeToMs: number): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return values(this.#inner.backwardFetchAll(timeFromMs, timeToMs));
+    return values(this.inner.backwardFetchAll(timeFromMs, timeToMs));
   }
 
   all(): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return values(this.#inner.all());
+    return values(this.inner.all());
   }
 
   backwardAll(): AsyncIterable<KeyValue<Windowed<K>, V>> {
-    return values(this.#inner.backwardAll());
+    return values(this.inner.backwardAll());
   }
 }
