@@ -154,7 +154,6 @@ function ratio(a: number | undefined, b: number | undefined): number | null {
   return a === undefined || b === undefined || b === 0 ? null : Number((a / b).toFixed(2));
 }
 
-
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 8);
   const ports = await Promise.all(Array.from({ length: INSTANCES }, freePort));

@@ -30,7 +30,6 @@ function readmeQuickStart(): string[] {
 }
 const SERVICES = ['auth', 'billing', 'catalog', 'checkout', 'search', 'shipping'];
 
-
 interface GraphQLBody {
   data?: Record<string, unknown> | null;
   errors?: unknown[];

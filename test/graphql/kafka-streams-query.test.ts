@@ -2,19 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startQueryServer, type QueryServer } from '../../graphql/server.js';
+import type { QueryServer } from '../../graphql/server.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { QueryableStoreTypes } from '../../src/query/queryable-store-types.js';
 import { StoreQueryParameters } from '../../src/query/store-query-parameters.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
-import { Serdes } from '../../src/serde/serdes.js';
 import { EmbeddedCluster } from '../examples/embedded-cluster.js';
 import { gql } from './servers.js';
-import { freePort } from '../free-port.js';
+import { startServedInstances, stopServedInstances } from './served-instances.js';
 
 const KEYS = Array.from({ length: 200 }, (_, i) => `user-${i}`);
-
 
 async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -38,24 +36,15 @@ describe('KafkaStreams instances on the embedded backend, queried over GraphQL',
     // Last value per key: each key written twice, the second value wins.
     await cluster.produce('address', KEYS.map((k) => ({ key: k, value: `old-${k}` })));
     await cluster.produce('address', KEYS.map((k) => ({ key: k, value: `street-${k}` })));
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
+    await startServedInstances({ instances, servers }, cluster, stateDir, 2, 'query-app', () => {
       const builder = new StreamsBuilder();
       builder.table<string, string>('address', Materialized.as<string, string>('address'));
-      const streams = new KafkaStreams(builder.build(), {
-        'application.id': 'query-app', 'bootstrap.servers': cluster.bootstrapServers,
-        'default.key.serde': Serdes.String(), 'default.value.serde': Serdes.String(),
-        'application.server': `127.0.0.1:${port}`, 'state.dir': join(stateDir, `i${i}`), 'commit.interval.ms': 100,
-      });
-      instances.push(streams);
-      servers.push(await startQueryServer(streams, { port, host: '127.0.0.1' }));
-    }
-    await Promise.all(instances.map((s) => s.start()));
+      return builder.build();
+    });
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(servers.map((s) => s.close()));
-    await Promise.all(instances.map((s) => s.close()));
+    await stopServedInstances({ instances, servers });
     await cluster.stop();
     await rm(stateDir, { recursive: true, force: true });
   }, 60_000);

@@ -4,18 +4,16 @@ import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startQueryServer, type QueryServer } from '../../graphql/server.js';
+import type { QueryServer } from '../../graphql/server.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
-import { Serdes } from '../../src/serde/serdes.js';
 import { EmbeddedCluster } from '../examples/embedded-cluster.js';
-import { freePort } from '../free-port.js';
+import { startServedInstances, stopServedInstances } from './served-instances.js';
 
 const KEYS = Array.from({ length: 24 }, (_, i) => `user-${i}`);
 
 interface Change { store: string; key: string; value: unknown; partition: number; timestamp: string }
-
 
 async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -34,25 +32,16 @@ describe('Subscription.changes from real KafkaStreams instances (embedded backen
   beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'kstreams-subscriptions-'));
     await cluster.start([{ name: 'address', partitions: 6 }]);
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
+    await startServedInstances({ instances, servers }, cluster, stateDir, 2, 'subscriptions-app', () => {
       const builder = new StreamsBuilder();
       builder.table<string, string>('address', Materialized.as<string, string>('address'));
-      const streams = new KafkaStreams(builder.build(), {
-        'application.id': 'subscriptions-app', 'bootstrap.servers': cluster.bootstrapServers,
-        'default.key.serde': Serdes.String(), 'default.value.serde': Serdes.String(),
-        'application.server': `127.0.0.1:${port}`, 'state.dir': join(stateDir, `i${i}`), 'commit.interval.ms': 100,
-      });
-      instances.push(streams);
-      servers.push(await startQueryServer(streams, { port, host: '127.0.0.1' }));
-    }
-    await Promise.all(instances.map((s) => s.start()));
+      return builder.build();
+    });
     await waitFor(() => instances.every((s) => s.state() === 'RUNNING' && s.metadataForAllStreamsClients().length === 2));
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(servers.map((s) => s.close()));
-    await Promise.all(instances.map((s) => s.close()));
+    await stopServedInstances({ instances, servers });
     await cluster.stop();
     await rm(stateDir, { recursive: true, force: true });
   }, 60_000);

@@ -11,7 +11,6 @@ import { EmbeddedCluster } from '../examples/embedded-cluster.js';
 import { gql } from './servers.js';
 import { freePort } from '../free-port.js';
 
-
 describe('a windowed count of a running KafkaStreams, read through windowed and windowedRange', () => {
   it('equals the counts of the records written', { timeout: 60_000 }, async () => {
     const cluster = new EmbeddedCluster();

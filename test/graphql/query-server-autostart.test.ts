@@ -11,7 +11,6 @@ import { EmbeddedCluster } from '../examples/embedded-cluster.js';
 import { gql } from './servers.js';
 import { freePort } from '../free-port.js';
 
-
 function streamsOn(cluster: EmbeddedCluster, stateDir: string, extra: Record<string, unknown>): KafkaStreams {
   const builder = new StreamsBuilder();
   builder.table<string, string>('address', Materialized.as<string, string>('address'));

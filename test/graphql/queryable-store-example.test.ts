@@ -7,7 +7,6 @@ import { EmbeddedCluster } from '../examples/embedded-cluster.js';
 import { gql } from './servers.js';
 import { freePort } from '../free-port.js';
 
-
 describe('examples/queryable-store.ts', () => {
   it('serves the address table over GraphQL', async () => {
     const cluster = new EmbeddedCluster();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error a plain browser ES module without types (the dashboard's reader of this format)
 import { parsePrometheus } from '../../graphql/dashboard/prometheus.js';
-import { startQueryServer, type QueryServer } from '../../graphql/server.js';
+import type { QueryServer } from '../../graphql/server.js';
 import { Consumed } from '../../src/dsl/consumed.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
@@ -18,7 +18,7 @@ import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { EmbeddedCluster } from '../examples/embedded-cluster.js';
 import { gql } from './servers.js';
-import { freePort } from '../free-port.js';
+import { startServedInstances, stopServedInstances } from './served-instances.js';
 
 interface Sample {
   name: string;
@@ -27,7 +27,6 @@ interface Sample {
 }
 
 const KEYS = Array.from({ length: 20 }, (_, i) => `user-${i}`);
-
 
 async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -60,25 +59,15 @@ describe('/metrics of a KafkaStreams query server', () => {
     await produceWords(400);
     // One record an aggregation cannot use (null key: dropped) and one that does not deserialize.
     await cluster.produce('words', [{ key: null, value: '{"n":-1}' }, { key: 'user-1', value: 'not json' }]);
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
+    await startServedInstances({ instances, servers }, cluster, stateDir, 2, 'metrics-app', () => {
       const builder = new StreamsBuilder();
       builder.stream<string, unknown>('words', Consumed.with(Serdes.String(), Serdes.Json<unknown>())).groupByKey().count(Materialized.as('counts'));
-      const streams = new KafkaStreams(builder.build(), {
-        'application.id': 'metrics-app', 'bootstrap.servers': cluster.bootstrapServers,
-        'default.key.serde': Serdes.String(), 'default.value.serde': Serdes.String(),
-        'default.deserialization.exception.handler': 'logAndContinue',
-        'application.server': `127.0.0.1:${port}`, 'state.dir': join(stateDir, `i${i}`), 'commit.interval.ms': 100,
-      });
-      instances.push(streams);
-      servers.push(await startQueryServer(streams, { port, host: '127.0.0.1' }));
-    }
-    await Promise.all(instances.map((s) => s.start()));
+      return builder.build();
+    }, { 'default.deserialization.exception.handler': 'logAndContinue' });
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(servers.map((s) => s.close()));
-    await Promise.all(instances.map((s) => s.close()));
+    await stopServedInstances({ instances, servers });
     await cluster.stop();
     await rm(stateDir, { recursive: true, force: true });
   }, 60_000);

@@ -12,7 +12,6 @@ import { Serdes } from '../../src/serde/serdes.js';
 import { EmbeddedCluster } from '../examples/embedded-cluster.js';
 import { freePort } from '../free-port.js';
 
-
 interface WindowChange { store: string; key: string; value: number; windowStart: string; windowEnd: string }
 
 describe('Subscription.changes of a window store of a running KafkaStreams (embedded backend)', () => {

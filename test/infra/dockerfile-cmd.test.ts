@@ -13,7 +13,6 @@ import { freePort } from '../free-port.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-
 /** The exec-form CMD of the Dockerfile as an argv. */
 function dockerCmd(): string[] {
   const line = readFileSync(new URL('Dockerfile', new URL('../../', import.meta.url)), 'utf8').split('\n').filter((l) => l.startsWith('CMD ')).at(-1);

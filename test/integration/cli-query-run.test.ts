@@ -17,7 +17,6 @@ import { freePort } from '../free-port.js';
 const PARTITIONS = 2;
 const TOKEN = 'cli-query-secret';
 
-
 describeWithBroker('kstreams run with application.server, queried by kstreams query', () => {
   let topic: string;
   let dir: string;

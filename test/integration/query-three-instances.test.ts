@@ -15,7 +15,6 @@ const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a),
 interface KeyValue { key: string; value: string; partition: number; servedBy: string }
 interface Response { data?: Record<string, unknown> | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> }
 
-
 async function gql(port: number, query: string, variables: Record<string, unknown> = {}): Promise<Response> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
   return (await res.json()) as Response;

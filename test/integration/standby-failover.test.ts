@@ -58,7 +58,6 @@ afterAll(async () => {
   await rm(stateRoot, { recursive: true, force: true });
 }, 90_000);
 
-
 async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -32,7 +32,6 @@ interface Slot {
   readonly past: AppProcess[];
 }
 
-
 export class Fleet {
   readonly #slots: Slot[] = [];
   readonly #config: FleetConfig;
