@@ -15,7 +15,10 @@
  * KafkaStreams: this measures the query layer (HTTP, GraphQL, routing, forwarding, serdes), which
  * is what the figures are about; the store reads themselves are the in-memory store's.
  * The instances run with NODE_ENV=production (graphql-js and Apollo skip development checks),
- * under tsx's ESM loader only (see `main`: no CommonJS require hook left on per request).
+ * as JavaScript compiled by `tsc` (bench/tsconfig.query.json, into .bench-build/), which is what
+ * an application runs: the package ships `tsc` output. Under tsx, every closure created per
+ * request also pays esbuild's keep-names helper (an `Object.defineProperty`), and full tsx keeps a
+ * CommonJS require hook that Apollo's per-request `require('crypto')` goes through.
  * Prints a table, then the results as one JSON line, and writes bench/results/query.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -145,6 +148,16 @@ async function alternatingLatency(url: string, local: string, forwarded: string,
   }
 }
 
+/** Compiles this file and what it imports with `tsc` (about 15 s); returns the compiled entry point. */
+async function compileInstances(): Promise<string> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const child = spawn(process.execPath, [tsc, '-p', join(here, 'tsconfig.query.json')], { stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`tsc -p bench/tsconfig.query.json exited with ${code}`);
+  return join(here, '..', '.bench-build', 'bench', 'query.js');
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(3));
@@ -159,13 +172,10 @@ async function main(): Promise<void> {
   const ports = await Promise.all(Array.from({ length: INSTANCES }, freePort));
   const children: ChildProcess[] = [];
   try {
+    const compiled = await compileInstances();
     for (let i = 0; i < INSTANCES; i++) {
       const profile = process.env['KSTREAMS_BENCH_PROFILE_DIR'];
-      // tsx/esm, not tsx: only the ESM loader that compiles our .ts files at start. Full tsx also
-      // hooks CommonJS require() for the process's life, and Apollo require()s 'crypto' on every
-      // request (to hash the query): a cost of running TypeScript sources that compiled code, what
-      // an application runs, does not pay (about 5% of a local keyValue's CPU).
-      const child = spawn(process.execPath, [...(profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`]), '--import', 'tsx/esm', fileURLToPath(import.meta.url), '--serve', String(i), ports.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+      const child = spawn(process.execPath, [...(profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`]), compiled, '--serve', String(i), ports.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
       children.push(child);
       await new Promise<void>((resolve, reject) => {
         child.once('exit', (code) => reject(new Error(`instance ${i} exited with ${code}`)));

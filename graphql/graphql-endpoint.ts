@@ -21,6 +21,11 @@ export interface GraphQLEndpointOptions<TContext extends BaseContext> {
  * the express integration does, without express's router, body-parser and ETag hashing on the
  * path every query takes: they cost more CPU than reading the stores). Body rules as before: JSON
  * only, at most `maxBodyBytes`, malformed or oversized is 400 with code BAD_REQUEST.
+ *
+ * A well-formed JSON POST that accepts a JSON answer (what every query client sends) goes one
+ * step further in, to `executeOperation`: the same request pipeline, plugins and status codes,
+ * without the HTTP layer's per-request header parsing (CSRF check of the content type, which is
+ * JSON here, and Accept negotiation, whose answer is JSON here): about 5% of a key lookup's CPU.
  */
 export function graphqlEndpoint<TContext extends BaseContext>(options: GraphQLEndpointOptions<TContext>): (req: IncomingMessage, res: ServerResponse) => void {
   const { apollo, maxBodyBytes } = options;
@@ -45,6 +50,15 @@ export function graphqlEndpoint<TContext extends BaseContext>(options: GraphQLEn
         const { json, headers } = await fast;
         for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
         send(res, 200, 'application/json; charset=utf-8', json);
+        return;
+      }
+      if (req.method === 'POST' && isOperation(body) && answersJson(req.headers.accept)) {
+        const result = await apollo.executeOperation(body, { contextValue: options.context(req) });
+        if (result.body.kind !== 'single') throw new Error('Incremental delivery is not supported');
+        for (const [name, value] of result.http.headers) res.setHeader(name, value);
+        const { errors, data, extensions } = result.body.singleResult;
+        // Apollo's own HTTP path writes the same JSON: errors, data, extensions, then a newline.
+        send(res, result.http.status ?? 200, result.http.headers.get('content-type') ?? JSON_TYPE, `${JSON.stringify({ errors, data, extensions })}\n`);
         return;
       }
       const headers = new HeaderMap();
@@ -104,6 +118,28 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
   });
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * A well-formed POST body: a query text, and variables, operationName and extensions of the
+ * right types when present. Apollo's HTTP layer would accept it as is; anything else goes to that
+ * layer, which answers it with its own 400s.
+ */
+function isOperation(body: unknown): body is { query: string; variables?: Record<string, unknown>; operationName?: string; extensions?: Record<string, unknown> } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { query, variables, operationName, extensions } = body as Record<string, unknown>;
+  return typeof query === 'string' && query !== '' && isObjectOrAbsent(variables) && isObjectOrAbsent(extensions) && (operationName === undefined || typeof operationName === 'string');
+}
+
+function isObjectOrAbsent(value: unknown): boolean {
+  return value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value));
+}
+
+/** An Accept header for which Apollo would answer `application/json` (none, any, or exactly JSON). */
+function answersJson(accept: string | undefined): boolean {
+  return accept === undefined || accept === '*/*' || accept === 'application/json';
+}
+
 function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/(.+\+)?json\b/i.test(contentType.trim());
 }
@@ -113,7 +149,7 @@ function badRequest(message: string): unknown {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+  send(res, status, JSON_TYPE, JSON.stringify(body));
 }
 
 function send(res: ServerResponse, status: number, contentType: string, text: string): void {
