@@ -98,6 +98,32 @@ describe('error codes', () => {
     expect(((await big.json()) as { errors: unknown[] }).errors).toHaveLength(1);
   });
 
+  it('the direct route (JSON POST accepting JSON) and Apollo\'s HTTP route give the same answers; Apollo\'s HTTP rules still hold', async () => {
+    const post = (body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
+      fetch(c.url(0), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const query = { query: 'query($k: String!) { keyValue(store: "address", key: $k) { key value } }', variables: { k: 'k3' } };
+    const direct = await post(query, { accept: 'application/json' });
+    const viaHttpLayer = await post(query, { accept: 'application/graphql-response+json' });
+    expect(direct.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(viaHttpLayer.headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
+    const [a, b] = [await direct.text(), await viaHttpLayer.text()];
+    expect(a).toBe(b);
+    expect(JSON.parse(a)).toEqual({ data: { keyValue: { key: 'k3', value: 'K3' } } });
+    // Status codes of the pipeline: a parse error and a validation error are 400 on the direct route too.
+    const unparsable = await post({ query: '{ keyValue(' });
+    expect(unparsable.status).toBe(400);
+    expect(codeOf((await unparsable.json()) as never)).toBe('GRAPHQL_PARSE_FAILED');
+    const invalid = await post({ query: '{ noSuchField }' });
+    expect(invalid.status).toBe(400);
+    expect(codeOf((await invalid.json()) as never)).toBe('GRAPHQL_VALIDATION_FAILED');
+    // Bodies of the wrong shape are left to Apollo's HTTP layer, which rejects them.
+    const stringVariables = await post({ query: query.query, variables: JSON.stringify(query.variables) });
+    expect(stringVariables.status).toBe(400);
+    expect(await stringVariables.text()).toContain('should be provided as an object');
+    const notAccepted = await post(query, { accept: 'text/html' });
+    expect(notAccepted.status).toBe(406);
+  });
+
   it('health, readiness and metrics', async () => {
     const health = await fetch(c.url(0).replace('/graphql', '/healthz'));
     expect(await health.json()).toEqual({ status: 'ok', state: 'RUNNING' });
