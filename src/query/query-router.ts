@@ -6,6 +6,7 @@ import type { SessionStore } from '../state/session-store.js';
 import type { WindowStore } from '../state/window-store.js';
 import type { Windowed } from '../state/windowed.js';
 import { keyCursor, parseCursor } from './cursor.js';
+import { KeyBatchCoalescer } from './key-batch-coalescer.js';
 import { LOCAL_ENDPOINT, metadataForPartition, type KeyQueryMetadata } from './key-query-metadata.js';
 import { formatKey, parseKeyText, toJson } from './key-text.js';
 import { queryableStore, resolveLocalStores } from './local-store-resolver.js';
@@ -45,12 +46,15 @@ export interface KeyOwner {
 export class QueryRouter {
   readonly #host: QueryHost;
   readonly #forwarder: QueryForwarder;
+  /** Key batches of concurrent queries bound for the same owner go as one forwarded request. */
+  readonly #keyBatches: KeyBatchCoalescer;
   readonly limits: QueryLimits;
 
   constructor(host: QueryHost, forwarder: QueryForwarder, limits: Partial<QueryLimits> = {}) {
     this.#host = host;
     this.#forwarder = forwarder;
     this.limits = { ...defaultQueryLimits, ...limits };
+    this.#keyBatches = new KeyBatchCoalescer((endpoint, store, keys, allowStale) => forwarder.keyValues(endpoint, store, keys, allowStale), this.limits.maxKeys);
   }
 
   /** This instance's name in `servedBy` and in the group's map. */
@@ -119,10 +123,11 @@ export class QueryRouter {
 
   /**
    * Values of `keys` all held by `owner` (as `ownerOf` or `standbysOf` said): one local batch, or
-   * one forwarded request. With `allowStale`, standby and restoring copies answer too (flagged `stale`).
+   * one forwarded request, shared with other queries' keys for that owner asked in the same turn
+   * of the event loop. With `allowStale`, standby and restoring copies answer too (flagged `stale`).
    */
   getMany(owner: string, store: string, keys: readonly string[], allowStale = false): Promise<Array<KeyValueResult | null | Error>> {
-    return owner === this.endpoint ? this.getLocal(store, keys, allowStale) : this.#forwarder.keyValues(owner, store, keys, allowStale);
+    return owner === this.endpoint ? this.getLocal(store, keys, allowStale) : this.#keyBatches.keyValues(owner, store, keys, allowStale);
   }
 
   /** The instances with a standby copy of `key`'s partition (for stale reads when the owner cannot answer). */
