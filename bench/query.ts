@@ -61,7 +61,12 @@ async function serve(index: number, ports: number[]): Promise<void> {
     const key = keyOf(i);
     if (cluster.owner('address', key).index === index) await cluster.put('address', key, { street: `${i} Main St`, city: 'Springfield' });
   }
-  await startQueryServer(cluster.hosts[index]!, { port: ports[index]!, host: '127.0.0.1' });
+  // The group's map is fixed here; a KafkaStreams keeps it from the last rebalance, where the fake
+  // would rebuild it from its stores on every query.
+  const host = cluster.hosts[index]!;
+  const groupMap = cluster.groupMap();
+  host.instances = () => groupMap;
+  await startQueryServer(host, { port: ports[index]!, host: '127.0.0.1' });
   // Exit (rather than die) on SIGTERM so that --cpu-prof writes its profile.
   process.once('SIGTERM', () => process.exit(0));
   process.stdout.write('ready\n');
@@ -90,16 +95,29 @@ interface CaseResult {
   p50Ms: number;
   p99Ms: number;
   instanceCpuMsPerRequest: number | null;
+  forwardedPerRequest: number;
 }
 
 /** autocannon against every target at once (connections split between them) for `seconds`, after a 2 s warm-up; figures summed over targets. */
-async function loadCase(children: readonly ChildProcess[], name: string, targets: ReadonlyArray<{ url: string; body: string }>, keysPerRequest: number, seconds: number): Promise<CaseResult> {
+/** Forwarded requests the instances have sent so far (their `kstreams_query_forwarded_requests_total`). */
+async function forwardedSoFar(urls: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const url of urls) {
+    const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+    for (const m of text.matchAll(/^kstreams_query_forwarded_requests_total\{[^}]*\} (\d+)/gm)) total += Number(m[1]);
+  }
+  return total;
+}
+
+async function loadCase(children: readonly ChildProcess[], urls: readonly string[], name: string, targets: ReadonlyArray<{ url: string; body: string }>, keysPerRequest: number, seconds: number): Promise<CaseResult> {
   const connections = Math.max(1, Math.round(CONNECTIONS / targets.length));
   const fire = (duration: number): Promise<AutocannonResult[]> => Promise.all(targets.map((t) => autocannon({ url: t.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: t.body, connections, duration })));
   await fire(2);
+  const forwardedBefore = await forwardedSoFar(urls);
   const cpuBefore = await instancesCpuMs(children);
   const runs = await fire(seconds);
   const cpuMs = (await instancesCpuMs(children)) - cpuBefore;
+  const forwarded = (await forwardedSoFar(urls)) - forwardedBefore;
   for (const r of runs) if (r.errors > 0 || r.non2xx > 0) throw new Error(`${name}: ${r.errors} errors, ${r.non2xx} non-2xx answers`);
   const perSecond = runs.reduce((sum, r) => sum + r.requests.average, 0);
   const total = runs.reduce((sum, r) => sum + r.requests.total, 0);
@@ -108,6 +126,8 @@ async function loadCase(children: readonly ChildProcess[], name: string, targets
     p50Ms: Math.max(...runs.map((r) => r.latency.p50)), p99Ms: Math.max(...runs.map((r) => r.latency.p99)),
     // CPU the three instances spent per request: comparable across runs on a loaded machine, where throughput is not.
     instanceCpuMsPerRequest: Number.isNaN(cpuMs) ? null : Number((cpuMs / total).toFixed(3)),
+    // Concurrent queries' key batches for the same owner share forwarded requests (KeyBatchCoalescer).
+    forwardedPerRequest: Number((forwarded / total).toFixed(2)),
   };
 }
 
@@ -196,14 +216,14 @@ async function main(): Promise<void> {
     const wanted = (i: number): boolean => only === undefined || only.includes(String(i));
     const results: CaseResult[] = [];
     // 0, 1: throughput under load (16 connections to instance 0).
-    if (wanted(0)) results.push(await loadCase(children, 'keyValue, served locally', [{ url, body: local }], 1, seconds));
-    if (wanted(1)) results.push(await loadCase(children, 'keyValue, forwarded', [{ url, body: forwarded }], 1, seconds));
+    if (wanted(0)) results.push(await loadCase(children, urls, 'keyValue, served locally', [{ url, body: local }], 1, seconds));
+    if (wanted(1)) results.push(await loadCase(children, urls, 'keyValue, forwarded', [{ url, body: forwarded }], 1, seconds));
     // 2: what forwarding adds to a request's latency: one request at a time, local and forwarded alternating (same load on both).
     const latency = wanted(2) ? await alternatingLatency(url, local, forwarded, LATENCY_REQUESTS) : undefined;
     // 3: keyValues of 100 keys (each instance's own 100, spread over the three owners), load on all three instances at once.
     if (wanted(3)) {
       const targets = urls.map((u, i) => ({ url: u, body: batch(Array.from({ length: 100 }, (_, j) => keyOf((i * 31 + j * 97) % KEYS))) }));
-      results.push(await loadCase(children, `keyValues x100 (${owners.size} owners), all ${INSTANCES} instances`, targets, 100, seconds));
+      results.push(await loadCase(children, urls, `keyValues x100 (${owners.size} owners), all ${INSTANCES} instances`, targets, 100, seconds));
     }
     console.table(results);
     if (latency !== undefined) console.table([latency]);
