@@ -27,13 +27,10 @@ export function forwardedKeyValues(router: QueryRouter, metrics: QueryMetrics): 
     const keyList = Array.isArray(keys) && keys.every((k) => typeof k === 'string') ? (keys as string[]) : undefined;
     // Ill-typed variables: Apollo answers them with its usual validation errors.
     if (typeof store !== 'string' || keyList === undefined || !(allowStale === undefined || allowStale === null || typeof allowStale === 'boolean')) return undefined;
-    const labels = { forwarded: 'true' };
-    metrics.requests.inc(labels);
-    const stop = metrics.latency.startTimer(labels);
+    const done = metrics.track(true);
     const errors: FormattedError[] = [];
     const fail = (e: unknown, path: Array<string | number>): null => {
       errors.push(formatted(e, path));
-      metrics.errors.inc({ code: String(errors.at(-1)!.extensions['code']) });
       return null;
     };
     let answer: Promise<Record<string, unknown> | null>;
@@ -48,7 +45,7 @@ export function forwardedKeyValues(router: QueryRouter, metrics: QueryMetrics): 
       answer = Promise.resolve(fail(e, ['keyValues']));   // non-null list field: the whole data is null, as in GraphQL
     }
     return answer.then((data) => {
-      stop();
+      done(errors);
       return { json: JSON.stringify(errors.length === 0 ? { data } : { errors, data }), headers: { [FAST_PATH_HEADER]: '1' } };
     });
   };

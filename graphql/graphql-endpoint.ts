@@ -12,6 +12,8 @@ export interface GraphQLEndpointOptions<TContext extends BaseContext> {
   readonly authorized: (req: IncomingMessage) => boolean;
   readonly context: (req: IncomingMessage) => TContext;
   readonly fastPath?: FastPath;
+  /** Starts a request's metrics; the function returned ends them with the answer's errors. */
+  readonly track?: (req: IncomingMessage) => (errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }>) => void;
   /** Called when a request fails outside GraphQL (a bug): answered 500. */
   readonly onError?: (error: unknown) => void;
 }
@@ -52,11 +54,16 @@ export function graphqlEndpoint<TContext extends BaseContext>(options: GraphQLEn
         send(res, 200, 'application/json; charset=utf-8', json);
         return;
       }
+      const done = options.track?.(req);
       if (req.method === 'POST' && isOperation(body) && answersJson(req.headers.accept)) {
-        const result = await apollo.executeOperation(body, { contextValue: options.context(req) });
+        const result = await apollo.executeOperation(body, { contextValue: options.context(req) }).catch((e: unknown) => {
+          done?.([INTERNAL_ERROR]);
+          throw e;
+        });
         if (result.body.kind !== 'single') throw new Error('Incremental delivery is not supported');
         for (const [name, value] of result.http.headers) res.setHeader(name, value);
         const { errors, data, extensions } = result.body.singleResult;
+        done?.(errors);
         // Apollo's own HTTP path writes the same JSON: errors, data, extensions, then a newline.
         send(res, result.http.status ?? 200, result.http.headers.get('content-type') ?? JSON_TYPE, `${JSON.stringify({ errors, data, extensions })}\n`);
         return;
@@ -72,11 +79,13 @@ export function graphqlEndpoint<TContext extends BaseContext>(options: GraphQLEn
       for (const [name, value] of answer.headers) res.setHeader(name, value);
       res.statusCode = answer.status ?? 200;
       if (answer.body.kind === 'complete') {
+        done?.(errorsIn(answer.body.string));
         // A known length: one write of headers and body, not chunked encoding's several (writev).
         res.setHeader('content-length', Buffer.byteLength(answer.body.string));
         res.end(answer.body.string);
         return;
       }
+      done?.();
       for await (const chunk of answer.body.asyncIterator) res.write(chunk);
       res.end();
     }, (e: unknown) => {
@@ -119,6 +128,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const INTERNAL_ERROR = { extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+
+/** The errors of an answer Apollo's HTTP layer wrote (the less travelled route: read back from its text). */
+function errorsIn(text: string): Array<{ extensions?: Record<string, unknown> }> | undefined {
+  if (!text.includes('"errors"')) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { errors?: unknown };
+    return Array.isArray(parsed.errors) ? (parsed.errors as Array<{ extensions?: Record<string, unknown> }>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * A well-formed POST body: a query text, and variables, operationName and extensions of the

@@ -1,7 +1,8 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MetricValue } from '../src/runtime/streams-metrics.js';
-import { queryErrorCode } from './errors.js';
+
+const FORWARDED = { forwarded: 'true' } as const;
+const NOT_FORWARDED = { forwarded: 'false' } as const;
 
 /** The query server's Prometheus metrics, in a registry of its own (several servers may share a process). */
 export class QueryMetrics {
@@ -44,22 +45,19 @@ export class QueryMetrics {
     }
   }
 
-  /** Counts requests, latency and errors by code. */
-  plugin<TContext extends { forwarded: boolean }>(): ApolloServerPlugin<TContext> {
-    return {
-      requestDidStart: async ({ contextValue }) => {
-        const labels = { forwarded: String(contextValue.forwarded) };
-        this.requests.inc(labels);
-        const stop = this.latency.startTimer(labels);
-        return {
-          didEncounterErrors: async ({ errors }) => {
-            for (const e of errors) this.errors.inc({ code: queryErrorCode(e.originalError) ?? queryErrorCode(e) ?? String(e.extensions['code'] ?? 'INTERNAL_SERVER_ERROR') });
-          },
-          willSendResponse: async () => {
-            stop();
-          },
-        };
-      },
+  /**
+   * Starts the figures of one GraphQL request (counted, timed); the function returned ends it
+   * with the errors of its answer, counted by `extensions.code`. Called by the endpoint around
+   * Apollo rather than as an Apollo plugin: a plugin with a `requestDidStart` hook makes Apollo's
+   * pipeline do per-request work worth about a fifth of its own cost, more than these metrics.
+   */
+  track(forwarded: boolean): (errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }>) => void {
+    const labels = forwarded ? FORWARDED : NOT_FORWARDED;
+    this.requests.inc(labels);
+    const stop = this.latency.startTimer(labels);
+    return (errors) => {
+      stop();
+      for (const e of errors ?? []) this.errors.inc({ code: String(e.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR') });
     };
   }
 }

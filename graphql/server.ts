@@ -158,7 +158,6 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); changes.close(); forwarder.close(); } }) },
-      metrics.plugin<QueryContext>(),
     ],
   });
   await apollo.start();
@@ -185,6 +184,7 @@ export async function startQueryServer(source: QueryHost | KafkaStreams, options
     authorized: (req) => listen.authToken === undefined || tokenMatches(req.headers.authorization ?? '', listen.authToken),
     context: (req) => new QueryContext(router, req.headers[FORWARDED_HEADER] === '1', parsePartitions(header(req, PARTITIONS_HEADER))),
     fastPath: forwardedKeyValues(router, metrics),
+    track: (req) => metrics.track(req.headers[FORWARDED_HEADER] === '1'),
   });
   app.use(dashboardRouter());
 

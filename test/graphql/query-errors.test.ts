@@ -122,6 +122,13 @@ describe('error codes', () => {
     expect(await stringVariables.text()).toContain('should be provided as an object');
     const notAccepted = await post(query, { accept: 'text/html' });
     expect(notAccepted.status).toBe(406);
+    // Errors are counted by code on both routes.
+    const unknownStores = async (): Promise<number> => Number((await (await fetch(c.url(0).replace('/graphql', '/metrics'))).text()).match(/kstreams_query_errors_total\{code="UNKNOWN_STORE"\} (\d+)/)?.[1] ?? 0);
+    const before = await unknownStores();
+    const unknown = { query: '{ keyValue(store: "nope", key: "a") { key } }' };
+    await post(unknown);
+    await post(unknown, { accept: 'application/graphql-response+json' });
+    expect((await unknownStores()) - before).toBe(2);
   });
 
   it('health, readiness and metrics', async () => {
