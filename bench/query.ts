@@ -5,7 +5,11 @@
  *
  * - `keyValue` of a key instance 0 owns (served locally),
  * - `keyValue` of a key instance 1 owns (forwarded to it),
- * - `keyValues` of 100 keys spread over the three owners (one local batch + two forwarded requests).
+ * - `keyValues` of 100 keys spread over the three owners (one local batch + two forwarded requests,
+ *   fewer when concurrent queries share them: see `forwardedPerRequest`),
+ * - calibration: a bare `node:http` server in its own process sending a local keyValue's answer,
+ *   the ceiling this machine reaches in this run (figures on this shared machine move by a
+ *   quarter from one run to the next; compare against the ceiling of the same run).
  *
  *   npx tsx bench/query.ts [seconds per case, default 8]
  *
@@ -25,6 +29,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -34,6 +39,7 @@ import { FakeCluster } from '../test/query/fake-cluster.js';
 import { freePort } from '../test/free-port.js';
 
 const KEYS = 10_000;
+const PLAIN_CASE = 'plain node:http, same answer (ceiling)';
 const PARTITIONS = 6;
 const INSTANCES = 3;
 const CONNECTIONS = 16;
@@ -225,6 +231,20 @@ async function main(): Promise<void> {
       const targets = urls.map((u, i) => ({ url: u, body: batch(Array.from({ length: 100 }, (_, j) => keyOf((i * 31 + j * 97) % KEYS))) }));
       results.push(await loadCase(children, urls, `keyValues x100 (${owners.size} owners), all ${INSTANCES} instances`, targets, 100, seconds));
     }
+    // 4: the machine's ceiling in this run: a bare node:http server (own process, same load) that
+    // reads the body and sends a local keyValue's answer, with no GraphQL and no store behind it.
+    if (wanted(4)) {
+      const answer = await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: local })).text();
+      const port = await freePort();
+      const plain = spawn(process.execPath, [compiled, '--plain', String(port)], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+      children.push(plain);
+      plain.stdin!.end(answer);
+      await new Promise<void>((resolve, reject) => {
+        plain.once('exit', (code) => reject(new Error(`plain server exited with ${code}`)));
+        createInterface({ input: plain.stdout! }).on('line', (line) => line === 'ready' && resolve());
+      });
+      results.push(await loadCase([plain], [], PLAIN_CASE, [{ url: `http://127.0.0.1:${port}/graphql`, body: local }], 1, seconds));
+    }
     console.table(results);
     if (latency !== undefined) console.table([latency]);
     const p50 = (name: string): number | undefined => results.find((r) => r.case === name)?.p50Ms;
@@ -232,6 +252,8 @@ async function main(): Promise<void> {
       // Same run, same load: comparable where absolute figures on a shared machine are not.
       forwardedOverLocalP50Loaded: ratio(p50('keyValue, forwarded'), p50('keyValue, served locally')),
       forwardedOverLocalP50OneAtATime: latency === undefined ? null : Number((latency.forwardedP50Ms / latency.localP50Ms).toFixed(2)),
+      // The local keyValue's throughput as a share of what the machine's bare node:http reached in this run.
+      localOverPlainRequests: ratio(results.find((r) => r.case === 'keyValue, served locally')?.requestsPerSecond, results.find((r) => r.case === PLAIN_CASE)?.requestsPerSecond),
     };
     const out = {
       bench: 'query', backend: 'three processes, each a fake QueryHost over in-memory stores (test/query/fake-cluster.ts)',
@@ -246,8 +268,30 @@ async function main(): Promise<void> {
   }
 }
 
+/** The calibration server of case 4: answers every request with the text read from stdin. */
+async function servePlain(port: number): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const answer = Buffer.concat(chunks).toString('utf8');
+  const server = createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (c: Buffer) => body.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(body).toString('utf8'));
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.setHeader('content-length', Buffer.byteLength(answer));
+      res.end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  process.once('SIGTERM', () => process.exit(0));
+  process.stdout.write('ready\n');
+}
+
 if (process.argv[2] === '--serve') {
   await serve(Number(process.argv[3]), process.argv[4]!.split(',').map(Number));
+} else if (process.argv[2] === '--plain') {
+  await servePlain(Number(process.argv[3]));
 } else {
   await main();
 }
