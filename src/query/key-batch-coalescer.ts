@@ -24,9 +24,10 @@ interface Batch {
  * HTTP round trip costs both instances far more CPU than reading a few more keys. A lone query
  * waits for nothing: the batch goes at the end of the turn it was asked in (`setImmediate`), so
  * a query still costs at most one forwarded request per remote owner, and often a share of one.
- * A joined request never holds more than `maxKeys` keys (what the owner accepts in one request);
- * each query gets back exactly its own keys' answers, in its order, and a request that fails as
- * a whole fails every query that was part of it.
+ * A joined request never holds more than `maxKeys` keys (what the owner accepts in one request,
+ * when instances share their limits; an owner that refuses a joined request for its size gets
+ * each query's batch on its own); each query gets back exactly its own keys' answers, in its
+ * order, and a request that fails as a whole otherwise fails every query that was part of it.
  */
 export class KeyBatchCoalescer {
   readonly #send: Send;
@@ -82,7 +83,10 @@ export class KeyBatchCoalescer {
         offset += part.keys.length;
       }
     }, (error: unknown) => {
-      for (const part of parts) part.reject(error);
+      // An owner configured with a lower key limit than ours refuses the joined request: each
+      // query's own batch, within the limit it was checked against, goes again on its own.
+      if (isLimitExceeded(error)) for (const part of parts) this.#sendSafely(batch, part.keys).then(part.resolve, part.reject);
+      else for (const part of parts) part.reject(error);
     });
   }
 
@@ -94,4 +98,10 @@ export class KeyBatchCoalescer {
       return Promise.reject(e);
     }
   }
+}
+
+/** The owner's LIMIT_EXCEEDED, as the forwarder reports it (a GraphQL error's `extensions.code`, or our exception's `code`). */
+function isLimitExceeded(error: unknown): boolean {
+  const e = error as { code?: unknown; extensions?: { code?: unknown } } | null;
+  return typeof e === 'object' && e !== null && (e.code === 'LIMIT_EXCEEDED' || e.extensions?.code === 'LIMIT_EXCEEDED');
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeyBatchCoalescer } from '../../src/query/key-batch-coalescer.js';
+import { QueryLimitException } from '../../src/query/query-errors.js';
 import type { KeyValueResult } from '../../src/query/query-results.js';
 
 type Answer = KeyValueResult | null | Error;
@@ -61,6 +62,15 @@ describe('KeyBatchCoalescer', () => {
     const results = await Promise.allSettled([c.keyValues('down', 's', ['a'], false), c.keyValues('down', 's', ['b'], false), c.keyValues('up', 's', ['c'], false)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
     expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
+  });
+
+  it('sends each query\'s batch on its own when the owner refuses the joined request for its size (a lower key limit there)', async () => {
+    const ownerLimit = 3;
+    const { c, sent } = coalescer(100, (s) => (s.keys.length > ownerLimit ? new QueryLimitException('The number of keys per request', ownerLimit, s.keys.length) : undefined));
+    const [a, b] = await Promise.all([c.keyValues('h1', 's', ['a1', 'a2'], false), c.keyValues('h1', 's', ['b1', 'b2', 'b3'], false)]);
+    expect(values(a)).toEqual(['h1:a1', 'h1:a2']);
+    expect(values(b)).toEqual(['h1:b1', 'h1:b2', 'h1:b3']);
+    expect(sent.map((s) => s.keys.length)).toEqual([5, 2, 3]);
   });
 
   it('turns a send that throws into the callers\' rejection, not an uncaught error', async () => {
