@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareBytes } from '../../src/state/byte-order.js';
+import { HttpForwarder } from '../../graphql/http-forwarder.js';
+import type { KeyValueResult } from '../../src/query/query-results.js';
+import { QueryRouter } from '../../src/query/query-router.js';
 import { gql, ServedCluster } from './servers.js';
 
 const KEYS = Array.from({ length: 300 }, (_, i) => `key-${i}`);
@@ -43,6 +46,28 @@ describe('query server over three instances', () => {
     // Forwarded requests never forward again.
     expect(await c.forwarded(0)).toBe(before0);
     expect(await c.forwarded(2)).toBe(before2);
+  });
+
+  it('key batches asked of an owner in the same turn travel as one forwarded request, each caller getting exactly its own answers', async () => {
+    const sent: string[] = [];
+    const forwarder = new HttpForwarder({ onForward: (endpoint) => sent.push(endpoint) });
+    const router = new QueryRouter(c.cluster.hosts[0]!, forwarder);
+    try {
+      const owner = c.cluster.hosts[1]!.endpoint!;
+      const remote = KEYS.filter((k) => c.cluster.owner('address', k).index === 1).slice(0, 30);
+      const absent = Array.from({ length: 50 }, (_, j) => `absent-${j}`).find((k) => c.cluster.owner('address', k).index === 1)!;
+      // What 30 concurrent queries' loaders ask in one turn: each its own key, one also a key the owner does not have.
+      const answers = await Promise.all(remote.map((k, i) => router.getMany(owner, 'address', i === 0 ? [k, absent] : [k])));
+      expect(sent).toEqual([owner]);
+      answers.forEach((list, i) => {
+        const kv = list[0] as KeyValueResult;
+        expect({ key: kv.key, value: kv.value, servedBy: kv.servedBy }).toEqual({ key: remote[i], value: { n: KEYS.indexOf(remote[i]!) }, servedBy: owner });
+        expect(list).toHaveLength(i === 0 ? 2 : 1);
+      });
+      expect(answers[0]![1]).toBeNull();
+    } finally {
+      forwarder.close();
+    }
   });
 
   it('batches keyValue fields of one request through the same loader', async () => {
