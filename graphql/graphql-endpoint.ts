@@ -51,7 +51,7 @@ export function graphqlEndpoint<TContext extends BaseContext>(options: GraphQLEn
       if (fast !== undefined) {
         const { json, headers } = await fast;
         for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
-        send(res, 200, 'application/json; charset=utf-8', json);
+        send(res, 200, JSON_TYPE, json);
         return;
       }
       const done = options.track?.(req);

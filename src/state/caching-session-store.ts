@@ -10,7 +10,7 @@ import type { SessionStore, SessionStoreWrite } from './session-store.js';
 import { assertStoreOpen } from './state-store.js';
 import type { StoreTaskContext } from './store-task-context.js';
 import { SessionWindow, Windowed } from './windowed.js';
-import { WrappedStateStore } from './wrapped-state-store.js';
+import { WrappedSessionStore } from './wrapped-state-store.js';
 
 interface BatchWithTimestamps {
   putAllWithTimestamps(writes: readonly TimestampedSessionWrite[]): Promise<void>;
@@ -40,7 +40,7 @@ function sortKeyOf(entry: KeyValue<Windowed<Buffer>, Buffer>): Buffer {
  * nor forwarded. So a session removed and written again by one record (a record inside it)
  * reaches downstream as one update. `close()` drops unflushed entries.
  */
-export class CachingSessionStore extends WrappedStateStore<SessionStore<Buffer, Buffer>> implements SessionStore<Buffer, Buffer>, CachedStateStore<Windowed<Buffer>, Buffer> {
+export class CachingSessionStore extends WrappedSessionStore<SessionStore<Buffer, Buffer>> implements SessionStore<Buffer, Buffer>, CachedStateStore<Windowed<Buffer>, Buffer> {
   readonly #task: StoreTaskContext;
   readonly #cache: RecordCache;
   readonly #namespace: string;
@@ -58,10 +58,6 @@ export class CachingSessionStore extends WrappedStateStore<SessionStore<Buffer, 
 
   override get isOpen(): boolean {
     return this.inner.isOpen && this.#registered;
-  }
-
-  get retentionPeriodMs(): number {
-    return this.inner.retentionPeriodMs;
   }
 
   setFlushListener(listener: CacheFlushListener<Windowed<Buffer>, Buffer>, sendOldValues: boolean): boolean {

@@ -10,7 +10,7 @@ import type { StoreTaskContext } from './store-task-context.js';
 import { MAX_SEQ, windowKeyOf, windowStartOf, windowStoreKey } from './window-key-schema.js';
 import type { WindowStore, WindowStoreWrite } from './window-store.js';
 import { TimeWindow, Windowed } from './windowed.js';
-import { WrappedStateStore } from './wrapped-state-store.js';
+import { WrappedWindowStore } from './wrapped-state-store.js';
 
 interface BatchWithTimestamps {
   putAllWithTimestamps(writes: readonly TimestampedWindowWrite[]): Promise<void>;
@@ -34,7 +34,7 @@ function writesWithTimestamps(store: object): store is BatchWithTimestamps {
  * Scans merge the cached windows with the store's. Never used for stores that retain duplicates
  * (the builders leave caching off for them, as Kafka does). `close()` drops unflushed entries.
  */
-export class CachingWindowStore extends WrappedStateStore<WindowStore<Buffer, Buffer>> implements WindowStore<Buffer, Buffer>, CachedStateStore<Windowed<Buffer>, Buffer> {
+export class CachingWindowStore extends WrappedWindowStore<WindowStore<Buffer, Buffer>> implements WindowStore<Buffer, Buffer>, CachedStateStore<Windowed<Buffer>, Buffer> {
   readonly #task: StoreTaskContext;
   readonly #cache: RecordCache;
   readonly #namespace: string;
@@ -57,18 +57,6 @@ export class CachingWindowStore extends WrappedStateStore<WindowStore<Buffer, Bu
 
   override get isOpen(): boolean {
     return this.inner.isOpen && this.#registered;
-  }
-
-  get retentionPeriodMs(): number {
-    return this.inner.retentionPeriodMs;
-  }
-
-  get windowSizeMs(): number {
-    return this.inner.windowSizeMs;
-  }
-
-  get retainDuplicates(): boolean {
-    return this.inner.retainDuplicates;
   }
 
   setFlushListener(listener: CacheFlushListener<Windowed<Buffer>, Buffer>, sendOldValues: boolean): boolean {

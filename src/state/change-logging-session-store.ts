@@ -4,7 +4,7 @@ import { kafkaSessionKey, parseKafkaSessionKey } from './session-key-schema.js';
 import type { SessionStore, SessionStoreWrite } from './session-store.js';
 import type { StoreTaskContext } from './store-task-context.js';
 import { SessionWindow, Windowed } from './windowed.js';
-import { WrappedStateStore } from './wrapped-state-store.js';
+import { WrappedSessionStore } from './wrapped-state-store.js';
 
 /** A session write whose changelog record takes an explicit timestamp (a cache flush writes updates of many records). */
 export interface TimestampedSessionWrite extends SessionStoreWrite<Buffer, Buffer> {
@@ -17,7 +17,7 @@ export interface TimestampedSessionWrite extends SessionStoreWrite<Buffer, Buffe
  * in Kafka's session layout `[key][end: 8][start: 8]` (`kafkaSessionKey`), with the timestamp of
  * the update being processed. {@link restore} applies changelog records to the store below.
  */
-export class ChangeLoggingSessionStore extends WrappedStateStore<SessionStore<Buffer, Buffer>> implements SessionStore<Buffer, Buffer>, ChangelogRestorer {
+export class ChangeLoggingSessionStore extends WrappedSessionStore<SessionStore<Buffer, Buffer>> implements SessionStore<Buffer, Buffer>, ChangelogRestorer {
   readonly #task: StoreTaskContext;
   readonly changelogTopic: string;
 
@@ -25,10 +25,6 @@ export class ChangeLoggingSessionStore extends WrappedStateStore<SessionStore<Bu
     super(inner);
     this.#task = task;
     this.changelogTopic = changelogTopic;
-  }
-
-  get retentionPeriodMs(): number {
-    return this.inner.retentionPeriodMs;
   }
 
   // As Kafka: written below, then logged (also when the store skipped an expired session). The

@@ -5,7 +5,7 @@ import { rawValueOf, timestampOf, withTimestamp } from './value-and-timestamp.js
 import { kafkaWindowKey, parseKafkaWindowKey } from './window-key-schema.js';
 import type { WindowStore, WindowStoreWrite } from './window-store.js';
 import type { Windowed } from './windowed.js';
-import { WrappedStateStore } from './wrapped-state-store.js';
+import { WrappedWindowStore } from './wrapped-state-store.js';
 
 /** A window write whose changelog record takes an explicit timestamp (a cache flush writes updates of many records). */
 export interface TimestampedWindowWrite extends WindowStoreWrite<Buffer, Buffer> {
@@ -23,7 +23,7 @@ export interface TimestampedWindowWrite extends WindowStoreWrite<Buffer, Buffer>
  *
  * It also restores the store: {@link restore} applies changelog records to the store below.
  */
-export class ChangeLoggingWindowStore extends WrappedStateStore<WindowStore<Buffer, Buffer>> implements WindowStore<Buffer, Buffer>, ChangelogRestorer {
+export class ChangeLoggingWindowStore extends WrappedWindowStore<WindowStore<Buffer, Buffer>> implements WindowStore<Buffer, Buffer>, ChangelogRestorer {
   readonly #task: StoreTaskContext;
   readonly changelogTopic: string;
   readonly #timestamped: boolean;
@@ -34,18 +34,6 @@ export class ChangeLoggingWindowStore extends WrappedStateStore<WindowStore<Buff
     this.#task = task;
     this.changelogTopic = changelogTopic;
     this.#timestamped = timestamped;
-  }
-
-  get retentionPeriodMs(): number {
-    return this.inner.retentionPeriodMs;
-  }
-
-  get windowSizeMs(): number {
-    return this.inner.windowSizeMs;
-  }
-
-  get retainDuplicates(): boolean {
-    return this.inner.retainDuplicates;
   }
 
   // As Kafka: written below, then logged (also when the store skipped an expired window). The

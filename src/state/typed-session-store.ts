@@ -2,7 +2,7 @@ import type { Serde } from '../serde/serde.js';
 import type { KeyValue } from './key-value-store.js';
 import type { SessionStore, SessionStoreWrite } from './session-store.js';
 import { Windowed } from './windowed.js';
-import { WrappedStateStore } from './wrapped-state-store.js';
+import { WrappedSessionStore } from './wrapped-state-store.js';
 
 /**
  * The session store processors and interactive queries use: keys and aggregates of their own
@@ -10,7 +10,7 @@ import { WrappedStateStore } from './wrapped-state-store.js';
  * Streams' `MeteredSessionStore`). Serdes are called with `serdeTopic` (by convention the
  * changelog topic).
  */
-export class TypedSessionStore<K, AGG> extends WrappedStateStore<SessionStore<Buffer, Buffer>> implements SessionStore<K, AGG> {
+export class TypedSessionStore<K, AGG> extends WrappedSessionStore<SessionStore<Buffer, Buffer>> implements SessionStore<K, AGG> {
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<AGG>;
   readonly #topic: string;
@@ -20,10 +20,6 @@ export class TypedSessionStore<K, AGG> extends WrappedStateStore<SessionStore<Bu
     this.#keySerde = keySerde;
     this.#valueSerde = valueSerde;
     this.#topic = serdeTopic;
-  }
-
-  get retentionPeriodMs(): number {
-    return this.inner.retentionPeriodMs;
   }
 
   async put(sessionKey: Windowed<K>, aggregate: AGG | null): Promise<void> {

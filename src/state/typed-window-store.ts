@@ -2,7 +2,7 @@ import type { Serde } from '../serde/serde.js';
 import type { KeyValue } from './key-value-store.js';
 import type { WindowStore, WindowStoreWrite } from './window-store.js';
 import { Windowed } from './windowed.js';
-import { WrappedStateStore } from './wrapped-state-store.js';
+import { WrappedWindowStore } from './wrapped-state-store.js';
 
 /**
  * The window store processors and interactive queries use: keys and values of their own types
@@ -10,7 +10,7 @@ import { WrappedStateStore } from './wrapped-state-store.js';
  * `MeteredWindowStore`). Order is that of the serialized key bytes, as in the byte store. Serdes
  * are called with `serdeTopic` (by convention the changelog topic).
  */
-export class TypedWindowStore<K, V> extends WrappedStateStore<WindowStore<Buffer, Buffer>> implements WindowStore<K, V> {
+export class TypedWindowStore<K, V> extends WrappedWindowStore<WindowStore<Buffer, Buffer>> implements WindowStore<K, V> {
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
   readonly #topic: string;
@@ -20,18 +20,6 @@ export class TypedWindowStore<K, V> extends WrappedStateStore<WindowStore<Buffer
     this.#keySerde = keySerde;
     this.#valueSerde = valueSerde;
     this.#topic = serdeTopic;
-  }
-
-  get retentionPeriodMs(): number {
-    return this.inner.retentionPeriodMs;
-  }
-
-  get windowSizeMs(): number {
-    return this.inner.windowSizeMs;
-  }
-
-  get retainDuplicates(): boolean {
-    return this.inner.retainDuplicates;
   }
 
   async put(key: K, value: V | null, windowStartMs: number): Promise<void> {

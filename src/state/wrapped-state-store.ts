@@ -41,3 +41,25 @@ export abstract class WrappedStateStore<S extends StateStore & { readonly openIt
     return this.inner.close();
   }
 }
+
+/** A wrapped window store: its window shape and retention are the wrapped store's. */
+export abstract class WrappedWindowStore<S extends StateStore & { readonly openIterators: number; readonly retentionPeriodMs: number; readonly windowSizeMs: number; readonly retainDuplicates: boolean }> extends WrappedStateStore<S> {
+  get retentionPeriodMs(): number {
+    return this.inner.retentionPeriodMs;
+  }
+
+  get windowSizeMs(): number {
+    return this.inner.windowSizeMs;
+  }
+
+  get retainDuplicates(): boolean {
+    return this.inner.retainDuplicates;
+  }
+}
+
+/** A wrapped session store: its retention is the wrapped store's. */
+export abstract class WrappedSessionStore<S extends StateStore & { readonly openIterators: number; readonly retentionPeriodMs: number }> extends WrappedStateStore<S> {
+  get retentionPeriodMs(): number {
+    return this.inner.retentionPeriodMs;
+  }
+}

@@ -4,7 +4,7 @@ import type { TimestampedWindowStore } from '../state/timestamped-window-store.j
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
 import type { WindowStore, WindowStoreWrite } from '../state/window-store.js';
 import type { Windowed } from '../state/windowed.js';
-import { WrappedStateStore } from '../state/wrapped-state-store.js';
+import { WrappedWindowStore } from '../state/wrapped-state-store.js';
 
 /** Kafka's `ConsumerRecord.NO_TIMESTAMP`: what the facade writes as the timestamp of a put. */
 const NO_TIMESTAMP = -1;
@@ -19,22 +19,10 @@ function values<K, V>(scan: AsyncIterable<KeyValue<K, ValueAndTimestamp<V>>>): A
  * timestamps, as Kafka's `TopologyTestDriver.getWindowStore` does. Puts write the value with no
  * timestamp (-1), as Kafka's facade does.
  */
-export class WindowStoreFacade<K, V> extends WrappedStateStore<TimestampedWindowStore<K, V>> implements WindowStore<K, V> {
+export class WindowStoreFacade<K, V> extends WrappedWindowStore<TimestampedWindowStore<K, V>> implements WindowStore<K, V> {
 
   constructor(inner: TimestampedWindowStore<K, V>) {
     super(inner);
-  }
-
-  get retentionPeriodMs(): number {
-    return this.inner.retentionPeriodMs;
-  }
-
-  get windowSizeMs(): number {
-    return this.inner.windowSizeMs;
-  }
-
-  get retainDuplicates(): boolean {
-    return this.inner.retainDuplicates;
   }
 
   put(key: K, value: V | null, windowStartMs: number): Promise<void> {
