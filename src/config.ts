@@ -27,6 +27,13 @@ export const StreamsConfig = {
   HEARTBEAT_INTERVAL_MS_CONFIG: 'heartbeat.interval.ms',
   MAX_TASK_IDLE_MS_CONFIG: 'max.task.idle.ms',
   TRANSACTION_TIMEOUT_MS_CONFIG: 'transaction.timeout.ms',
+  TOPOLOGY_OPTIMIZATION_CONFIG: 'topology.optimization',
+  /** `topology.optimization` values, as Kafka's constants (see {@link parseTopologyOptimization}). */
+  NO_OPTIMIZATION: 'none',
+  OPTIMIZE: 'all',
+  REUSE_KTABLE_SOURCE_TOPICS: 'reuse.ktable.source.topics',
+  MERGE_REPARTITION_TOPICS: 'merge.repartition.topics',
+  SINGLE_STORE_SELF_JOIN: 'single.store.self.join',
   AT_LEAST_ONCE: 'at_least_once',
   EXACTLY_ONCE_V2: 'exactly_once_v2',
 } as const;
@@ -72,6 +79,13 @@ export interface StreamsConfigInput {
    * crashed instance's open transaction blocks read_committed readers at most this long.
    */
   'transaction.timeout.ms'?: number;
+  /**
+   * Topology optimizations (Kafka's `topology.optimization`): `'none'` (default) or
+   * `'reuse.ktable.source.topics'`. Applied when the topology is built: pass the config to
+   * `builder.build(config)` too. `'all'`, `'merge.repartition.topics'` and
+   * `'single.store.self.join'` are Kafka values not supported yet (a `ConfigException` says so).
+   */
+  'topology.optimization'?: string;
   /** Anything else is kept and passed along (e.g. `query.auth.token` for the query server). */
   [key: string]: unknown;
 }
@@ -99,7 +113,60 @@ export interface ResolvedStreamsConfig {
   readonly heartbeatIntervalMs: number;
   readonly maxTaskIdleMs: number;
   readonly transactionTimeoutMs: number;
+  /** `topology.optimization`, parsed: the optimizations enabled (empty for 'none'). */
+  readonly topologyOptimizations: ReadonlySet<TopologyOptimization>;
   readonly raw: Readonly<StreamsConfigInput>;
+}
+
+/**
+ * What `StreamsBuilder.build(config)` reads: `topology.optimization`. Any `StreamsConfigInput`
+ * fits, so the config given to `KafkaStreams` can be passed as is (as Kafka's `build(props)`).
+ */
+export interface TopologyBuildConfig {
+  readonly 'topology.optimization'?: string;
+  readonly [key: string]: unknown;
+}
+
+/** The `topology.optimization` optimizations kstreams implements. */
+export type TopologyOptimization = 'reuse.ktable.source.topics';
+
+const SUPPORTED_OPTIMIZATIONS: readonly TopologyOptimization[] = ['reuse.ktable.source.topics'];
+/** Kafka's values that kstreams does not implement yet. */
+const UNSUPPORTED_OPTIMIZATIONS = ['all', 'merge.repartition.topics', 'single.store.self.join'] as const;
+const OPTIMIZATION_VALUES = `'none', 'all' or a comma-separated list of 'reuse.ktable.source.topics', 'merge.repartition.topics', 'single.store.self.join'`;
+
+/**
+ * Parses `topology.optimization` as Kafka's `StreamsConfig.verifyTopologyOptimizationConfigs`
+ * does: `'none'` (the default), `'all'`, or a comma-separated list of optimizations; `'none'` and
+ * `'all'` cannot be combined with anything. Of Kafka's optimizations only
+ * `reuse.ktable.source.topics` is implemented. `'all'` is refused rather than read as "what is
+ * implemented": in Kafka it also merges repartition topics, which changes the internal topics, so
+ * an application run with `'all'` today would have its topics renamed by a later release that
+ * implements the rest (an upgrade that needs an application reset).
+ *
+ * @returns the optimizations to apply (empty for `'none'` or when unset)
+ * @throws ConfigException for a value Kafka does not accept, or one kstreams does not implement yet
+ */
+export function parseTopologyOptimization(value: unknown): ReadonlySet<TopologyOptimization> {
+  if (value === undefined) return new Set();
+  if (typeof value !== 'string') {
+    throw new ConfigException(`Config 'topology.optimization' must be a string: ${OPTIMIZATION_VALUES}, but got: ${String(value)}`);
+  }
+  const parts = value.trim().split(/\s*,\s*/);
+  if ((parts.includes('none') || parts.includes('all')) && parts.length > 1) {
+    throw new ConfigException(`Config 'topology.optimization' value '${value}' is not valid: 'none' and 'all' cannot be combined with other values. Acceptable values are ${OPTIMIZATION_VALUES}`);
+  }
+  const known = new Set<string>(['none', ...SUPPORTED_OPTIMIZATIONS, ...UNSUPPORTED_OPTIMIZATIONS]);
+  const unknown = parts.filter((p) => !known.has(p));
+  if (unknown.length > 0) {
+    throw new ConfigException(`Config 'topology.optimization' has unrecognized value(s) ${unknown.map((u) => `'${u}'`).join(', ')} in '${value}'. Acceptable values are ${OPTIMIZATION_VALUES}`);
+  }
+  const unsupported = parts.filter((p) => (UNSUPPORTED_OPTIMIZATIONS as readonly string[]).includes(p));
+  if (unsupported.length > 0) {
+    const what = unsupported.includes('all') ? `'all' (in Kafka Streams: reuse.ktable.source.topics, merge.repartition.topics and single.store.self.join)` : unsupported.map((u) => `'${u}'`).join(', ');
+    throw new ConfigException(`Config 'topology.optimization': ${what} is not supported by kstreams yet; the supported values are 'none' and 'reuse.ktable.source.topics'`);
+  }
+  return new Set(parts.filter((p): p is TopologyOptimization => (SUPPORTED_OPTIMIZATIONS as readonly string[]).includes(p)));
 }
 
 const HANDLERS: readonly ExceptionHandlerName[] = ['logAndFail', 'logAndContinue', 'deadLetterQueue'];
@@ -170,6 +237,7 @@ export function resolveConfig(input: StreamsConfigInput): ResolvedStreamsConfig 
     heartbeatIntervalMs: num(input, 'heartbeat.interval.ms', 3_000, 1),
     maxTaskIdleMs: num(input, 'max.task.idle.ms', 0),
     transactionTimeoutMs: num(input, 'transaction.timeout.ms', 10_000, 1),
+    topologyOptimizations: parseTopologyOptimization(input['topology.optimization']),
     raw: input,
   };
 }

@@ -1,3 +1,4 @@
+import { parseTopologyOptimization, type TopologyBuildConfig } from '../config.js';
 import type { StateStore } from '../state/state-store.js';
 import type { StoreBuilder } from '../state/store-builder.js';
 import { Topology } from '../topology/topology.js';
@@ -118,10 +119,28 @@ export class StreamsBuilder {
    * The topology of everything defined so far. Returns the same `Topology` each time; nodes
    * added after a `build()` are written by the next `build()`.
    *
+   * Optimizations apply here, as with Kafka's `StreamsBuilder.build(props)`: pass the config
+   * (the same object as for `KafkaStreams` will do) to apply its `topology.optimization`.
+   * `'reuse.ktable.source.topics'` makes each materialized `table()` use its input topic as
+   * its store's changelog: no `<application.id>-<store>-changelog` topic is created or
+   * written, a task restores the store from its partition of the input topic up to the
+   * application's committed offset, and standbys follow the input topic. `describe()` is the
+   * same. Only do this for an input topic that is compacted (or keeps everything) and is not
+   * written with a different serde than the table reads: the store is restored from its bytes.
+   *
+   * @param config `topology.optimization`: `'none'` (default) or `'reuse.ktable.source.topics'`;
+   *   other keys are ignored
+   * @throws ConfigException when `topology.optimization` is not valid, or not supported yet
+   *   (`'all'`, `'merge.repartition.topics'`, `'single.store.self.join'`)
    * @throws TopologyException when the program is invalid (e.g. two sources read one topic, or
-   *   two nodes share a name)
+   *   two nodes share a name), or an earlier `build()` used other optimizations
+   * @example
+   * const config = { 'application.id': 'orders-app', 'bootstrap.servers': 'localhost:9092',
+   *   'topology.optimization': StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS };
+   * builder.table<string, string>('address', Materialized.as('address'));
+   * const streams = new KafkaStreams(builder.build(config), config);  // no orders-app-address-changelog
    */
-  build(): Topology {
-    return this.#internal.buildTopology();
+  build(config?: TopologyBuildConfig): Topology {
+    return this.#internal.buildTopology(parseTopologyOptimization(config?.['topology.optimization']));
   }
 }

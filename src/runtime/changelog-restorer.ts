@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { groupByPartition, isOffsetOutOfRange, partitionKey } from './changelog-batches.js';
-import type { ConsumedRecord, KafkaClient, PartitionOffsets, PartitionReader } from '../kafka/port.js';
+import { IllegalStateException } from '../errors.js';
+import type { ConsumedRecord, KafkaClient, PartitionOffsets, PartitionReader, TopicPartition, TopicPartitionOffset } from '../kafka/port.js';
 import type { StateRestoreListener } from './state-restore-listener.js';
 import type { StreamTask } from './task.js';
 
@@ -10,6 +11,11 @@ export interface ChangelogRestorerOptions {
   readonly readCommitted: boolean;
   /** Earliest and latest offsets of every partition of a topic (the admin's `listOffsets`). */
   readonly listOffsets: (topic: string) => Promise<readonly PartitionOffsets[]>;
+  /**
+   * The application's committed offsets of the given partitions (-1 where none): a changelog
+   * that is a source topic is restored only up to its committed offset.
+   */
+  readonly committedOffsets?: (partitions: readonly TopicPartition[]) => Promise<readonly TopicPartitionOffset[]>;
   readonly log: Logger;
   /** Told about every changelog partition's restoration (the user's listener and the progress report). */
   readonly listener?: StateRestoreListener;
@@ -22,7 +28,10 @@ interface PendingPartition {
   readonly partition: number;
   /** Where reading starts: the checkpoint + 1, or the log start. */
   readonly from: number;
-  /** The log end offset when restoration started: restore up to (excluding) it. */
+  /**
+   * Restore up to (excluding) this offset: the log end when restoration started, or for a
+   * source-topic changelog the committed offset if lower.
+   */
   readonly end: number;
   /** The next offset to restore (advances with every batch). */
   next: number;
@@ -34,6 +43,10 @@ interface PendingPartition {
  * Brings restoring tasks' stores up to date from their changelogs (Kafka Streams' `StoreChangelogReader`,
  * active tasks only): each changelog partition is read from the task's checkpoint + 1 (or from the
  * start) up to the log end found when restoration began, through one partition reader per thread.
+ * A changelog that is the task's source topic (`reuse.ktable.source.topics`) is read only up to
+ * the application's committed offset of the partition (none committed: nothing), as Kafka's
+ * `StoreChangelogReader` does: the task processes the records after it again, so the store must
+ * not hold them yet.
  * The stream thread calls `step()` from its loop, so restoring never blocks the consumer's fetches
  * and heartbeats; tasks that are done are handed back to be processed.
  *
@@ -65,6 +78,7 @@ export class ChangelogRestorer {
   async start(tasks: readonly StreamTask[]): Promise<StreamTask[]> {
     const done: StreamTask[] = [];
     const offsetsByTopic = new Map<string, readonly PartitionOffsets[]>();
+    const committed = await this.#committedOffsetsOfSourceChangelogs(tasks);
     for (const task of tasks) {
       let remaining = 0;
       for (const cp of task.changelogPartitions()) {
@@ -77,11 +91,12 @@ export class ChangelogRestorer {
         if (range === undefined) throw new Error(`Changelog partition ${cp.topic}-${cp.partition} of task ${task.id} does not exist`);
         // A checkpoint below the log start (records cleaned) restores what is left.
         const from = Math.max(range.earliest, cp.checkpointOffset === undefined ? range.earliest : cp.checkpointOffset + 1);
-        if (from >= range.latest) continue;
-        this.#pending.set(partitionKey(cp.topic, cp.partition), { task, storeName: cp.storeName, topic: cp.topic, partition: cp.partition, from, end: range.latest, next: from, restored: 0 });
+        const end = cp.sourceTopic === true ? Math.min(range.latest, Math.max(0, committed.get(partitionKey(cp.topic, cp.partition)) ?? -1)) : range.latest;
+        if (from >= end) continue;
+        this.#pending.set(partitionKey(cp.topic, cp.partition), { task, storeName: cp.storeName, topic: cp.topic, partition: cp.partition, from, end, next: from, restored: 0 });
         remaining++;
-        this.#o.log.info({ task: task.id, store: cp.storeName, changelog: `${cp.topic}-${cp.partition}`, from, to: range.latest }, 'restoring store from its changelog');
-        this.#o.listener?.onRestoreStart({ topic: cp.topic, partition: cp.partition }, cp.storeName, from, range.latest);
+        this.#o.log.info({ task: task.id, store: cp.storeName, changelog: `${cp.topic}-${cp.partition}`, from, to: end, ...(cp.sourceTopic === true ? { sourceTopic: true } : {}) }, 'restoring store from its changelog');
+        this.#o.listener?.onRestoreStart({ topic: cp.topic, partition: cp.partition }, cp.storeName, from, end);
       }
       if (remaining === 0) {
         await task.markRestored();
@@ -96,6 +111,15 @@ export class ChangelogRestorer {
       await this.#reader.assign([...this.#pending.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.next })));
     }
     return done;
+  }
+
+  /** Committed offsets of the source-topic changelogs of `tasks`, by partition key. */
+  async #committedOffsetsOfSourceChangelogs(tasks: readonly StreamTask[]): Promise<Map<string, number>> {
+    const partitions = tasks.flatMap((t) => t.changelogPartitions().filter((cp) => cp.sourceTopic === true).map((cp) => ({ topic: cp.topic, partition: cp.partition })));
+    if (partitions.length === 0) return new Map();
+    if (this.#o.committedOffsets === undefined) throw new IllegalStateException('Restoring a store from its source topic needs the committed offsets, but the restorer was given no committedOffsets()');
+    const offsets = await this.#o.committedOffsets(partitions);
+    return new Map(offsets.map((o) => [partitionKey(o.topic, o.partition), o.offset]));
   }
 
   /** Reads and applies what is available (waiting at most `maxWaitMs`); returns the records restored and the tasks now done. */

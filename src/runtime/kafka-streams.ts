@@ -102,6 +102,22 @@ export class KafkaStreams implements AsyncDisposable {
     const token = config['query.auth.token'];
     this.#queryAuthToken = typeof token === 'string' && token !== '' ? token : undefined;
     this.#log = logger.child({ app: this.#config.applicationId, client: this.#config.clientId });
+    this.#warnOnOptimizationMismatch();
+  }
+
+  /**
+   * `topology.optimization` takes effect when the topology is built (`builder.build(config)`),
+   * as in Kafka Streams; set only here it changes nothing, which deserves a warning.
+   */
+  #warnOnOptimizationMismatch(): void {
+    const wanted = this.#config.topologyOptimizations;
+    const built = this.#topology.optimizations ?? new Set();
+    const missing = [...wanted].filter((o) => !built.has(o));
+    if (missing.length === 0) return;
+    this.#log.warn(
+      { 'topology.optimization': [...wanted].join(','), builtWith: built.size === 0 ? 'none' : [...built].join(',') },
+      `topology.optimization is set in the KafkaStreams config, but the topology was built without ${missing.join(', ')}: it applies only when the topology is built; pass the config to StreamsBuilder.build(config)`,
+    );
   }
 
   /** The client's current lifecycle state. */
@@ -323,7 +339,7 @@ export class KafkaStreams implements AsyncDisposable {
       }
     }
     for (const lag of this.#standbys?.lags() ?? []) {
-      const end = Math.max(lag.position, await endOf(`${this.#config.applicationId}-${lag.store}-changelog`, lag.partition).catch(() => lag.end));
+      const end = Math.max(lag.position, await endOf(lag.topic, lag.partition).catch(() => lag.end));
       put(lag.store, lag.partition, lag.position, end);
     }
     return out;
@@ -411,6 +427,11 @@ export class KafkaStreams implements AsyncDisposable {
       listOffsets: (topic) => {
         if (this.#admin === undefined) throw new IllegalStateException('The admin client is closed');
         return this.#admin.listOffsets(topic);
+      },
+      committedOffsets: async (partitions) => {
+        if (this.#admin === undefined) throw new IllegalStateException('The admin client is closed');
+        const offsets = await this.#admin.fetchCommittedOffsets(this.#config.applicationId, [...new Set(partitions.map((p) => p.topic))]);
+        return offsets.filter((o) => partitions.some((p) => p.topic === o.topic && p.partition === o.partition));
       },
       applicationStateDir: join(this.#config.stateDir, this.#config.applicationId),
       commitIntervalMs: this.#config.commitIntervalMs,

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { groupByPartition, isOffsetOutOfRange, partitionKey } from './changelog-batches.js';
-import type { ConsumedRecord, KafkaClient, PartitionOffsets, PartitionReader } from '../kafka/port.js';
+import type { ConsumedRecord, KafkaClient, PartitionOffsets, PartitionReader, TopicPartition, TopicPartitionOffset } from '../kafka/port.js';
 import { CheckpointFile } from '../state/checkpoint-file.js';
 import { IdleSignal } from './idle-signal.js';
 import { Mutex } from './mutex.js';
@@ -16,6 +16,11 @@ export interface StandbyUpdaterOptions {
   readonly createTask: (id: TaskId) => StandbyTask;
   /** Earliest and latest offsets of a topic's partitions (the admin's `listOffsets`). */
   readonly listOffsets: (topic: string) => Promise<readonly PartitionOffsets[]>;
+  /**
+   * The application's committed offsets of the given partitions (-1 where none): a standby whose
+   * changelog is a source topic applies it only up to the committed offset.
+   */
+  readonly committedOffsets: (partitions: readonly TopicPartition[]) => Promise<readonly TopicPartitionOffset[]>;
   /** `state.dir/<application.id>`: where task directories with checkpoints are found. */
   readonly applicationStateDir: string;
   /** How often standbys checkpoint and the log end offsets (for lags) are refreshed. */
@@ -33,12 +38,22 @@ interface Position {
   next: number;
   /** The log end offset last seen (for the lag). */
   end: number;
+  /**
+   * For a changelog that is a source topic (`reuse.ktable.source.topics`): apply only records
+   * before this offset, the application's committed offset when last looked at (Kafka's
+   * `restoreLimitOffset` of a standby); undefined for a changelog topic.
+   */
+  limit: number | undefined;
+  /** Records read past `limit`, in offset order, applied once the limit moves past them. */
+  buffered: ConsumedRecord[];
 }
 
 /** One store partition of a standby, as `lags()` reports it. */
 export interface StandbyStoreLag {
   readonly taskId: TaskId;
   readonly store: string;
+  /** The store's changelog topic (its source topic under `reuse.ktable.source.topics`). */
+  readonly topic: string;
   readonly partition: number;
   /** The next changelog offset the standby will apply: everything before it is in the store. */
   readonly position: number;
@@ -148,7 +163,7 @@ export class StandbyUpdater {
 
   /** Every store partition of every standby with its position and the log end last seen. */
   lags(): StandbyStoreLag[] {
-    return [...this.#positions.values()].map((p) => ({ taskId: p.task.id, store: p.store, partition: p.partition, position: p.next, end: Math.max(p.end, p.next) }));
+    return [...this.#positions.values()].map((p) => ({ taskId: p.task.id, store: p.store, topic: p.topic, partition: p.partition, position: p.next, end: Math.max(p.end, p.next) }));
   }
 
   /**
@@ -239,20 +254,56 @@ export class StandbyUpdater {
     for (const [k, list] of byPartition) {
       const p = this.#positions.get(k);
       if (p === undefined) continue;
-      const fresh = list.filter((r) => r.offset >= p.next);
+      const after = p.buffered.at(-1)?.offset ?? p.next - 1;
+      const fresh = list.filter((r) => r.offset > after);
       if (fresh.length === 0) continue;
-      await p.task.update(p.topic, p.partition, fresh);
-      p.next = (fresh.at(-1) as ConsumedRecord).offset + 1;
-      p.end = Math.max(p.end, p.next);
-      applied += fresh.length;
+      if (p.limit === undefined) {
+        applied += await this.#apply(p, fresh);
+      } else {
+        p.buffered.push(...fresh);
+        applied += await this.#applyBuffered(p);
+      }
     }
-    this.#applied += applied;
     if (Date.now() - this.#lastCheckpoint >= this.#o.commitIntervalMs) {
       this.#lastCheckpoint = Date.now();
+      // Kafka moves a source-topic standby's limit once per commit interval, when it holds records past it.
+      if ([...this.#positions.values()].some((p) => p.buffered.length > 0)) {
+        await this.#refreshLimits();
+        for (const p of this.#positions.values()) applied += await this.#applyBuffered(p);
+      }
       for (const task of this.#tasks.values()) await task.checkpoint(false);
       await this.#refreshEnds(false);
     }
+    this.#applied += applied;
     return applied;
+  }
+
+  async #apply(p: Position, records: readonly ConsumedRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    await p.task.update(p.topic, p.partition, records);
+    p.next = (records.at(-1) as ConsumedRecord).offset + 1;
+    p.end = Math.max(p.end, p.next);
+    return records.length;
+  }
+
+  /** Applies the buffered records of a source-topic changelog that are below its limit. */
+  async #applyBuffered(p: Position): Promise<number> {
+    if (p.limit === undefined || p.buffered.length === 0) return 0;
+    const limit = p.limit;
+    const count = p.buffered.findIndex((r) => r.offset >= limit);
+    const ready = p.buffered.splice(0, count === -1 ? p.buffered.length : count);
+    return this.#apply(p, ready);
+  }
+
+  /** Reads the committed offsets of the source-topic changelogs: their new limits. */
+  async #refreshLimits(): Promise<void> {
+    const sourced = [...this.#positions.values()].filter((p) => p.limit !== undefined);
+    if (sourced.length === 0) return;
+    const committed = await this.#o.committedOffsets(sourced.map((p) => ({ topic: p.topic, partition: p.partition })));
+    for (const p of sourced) {
+      const offset = committed.find((o) => o.topic === p.topic && o.partition === p.partition)?.offset ?? -1;
+      p.limit = Math.max(p.limit ?? 0, offset, 0);
+    }
   }
 
   /** Closes unwanted standbys and opens wanted ones; the reader follows at the next step. */
@@ -299,9 +350,18 @@ export class StandbyUpdater {
         const range = offsets.find((o) => o.partition === cp.partition);
         const earliest = range?.earliest ?? 0;
         const next = Math.max(earliest, cp.checkpointOffset === undefined ? earliest : cp.checkpointOffset + 1);
-        this.#positions.set(partitionKey(cp.topic, cp.partition), { task, store: cp.storeName, topic: cp.topic, partition: cp.partition, next, end: Math.max(next, range?.latest ?? next) });
+        this.#positions.set(partitionKey(cp.topic, cp.partition), {
+          task, store: cp.storeName, topic: cp.topic, partition: cp.partition, next, end: Math.max(next, range?.latest ?? next),
+          limit: cp.sourceTopic === true ? 0 : undefined, buffered: [],
+        });
       }
       this.#o.log.info({ task: task.id, changelogs: task.changelogPartitions().map((c) => `${c.topic}-${c.partition}`) }, 'standby task started');
+    }
+    try {
+      await this.#refreshLimits();
+    } catch (e) {
+      // Limits stay where they are (0 for new ones): records wait in the buffer until the next refresh.
+      this.#o.log.warn({ err: e }, 'reading the committed offsets of source-topic changelogs failed; retrying at the next commit interval');
     }
     this.#readerStale = true;
   }
@@ -345,6 +405,8 @@ export class StandbyUpdater {
     this.#readerStale = false;
     if (this.#positions.size === 0 && this.#reader === undefined) return;
     this.#reader ??= this.#o.client.reader({ readCommitted: this.#o.readCommitted });
+    // Reading starts again at each position's next offset: what was buffered past a limit comes again.
+    for (const p of this.#positions.values()) p.buffered = [];
     await this.#reader.assign([...this.#positions.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.next })));
   }
 

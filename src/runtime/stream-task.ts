@@ -67,6 +67,8 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   readonly #deserializationDecision: HandlerDecision;
   readonly #processingDecision: HandlerDecision;
   #commitRequested = false;
+  /** What `prepareCommit` returned, for `postCommit` once those offsets are committed. */
+  #offsetsBeingCommitted: readonly TopicPartitionOffset[] = [];
   /** The input record being processed; undefined during punctuation. */
   #current: ConsumedRecord | undefined;
   /** Async work started for the current input record or punctuation, awaited before the next. */
@@ -224,10 +226,14 @@ class StreamTaskImpl implements StreamTask, TaskServices {
     if (this.#state.state === 'RUNNING' || this.#state.state === 'RESTORING') await this.#flushState();
     const offsets: TopicPartitionOffset[] = [];
     for (const q of this.#group.queues) if (q.progressed) offsets.push({ topic: q.partition.topic, partition: q.partition.partition, offset: q.nextOffset });
+    this.#offsetsBeingCommitted = offsets;
     return offsets;
   }
 
   async postCommit(): Promise<void> {
+    // Stores whose changelog is an input topic now hold it up to the committed offsets.
+    this.#stateManager.updateSourceTopicOffsets(this.#offsetsBeingCommitted);
+    this.#offsetsBeingCommitted = [];
     for (const q of this.#group.queues) q.progressed = false;
     this.#commitRequested = false;
     if (this.#env.config.processingGuarantee === 'at_least_once') await this.#stateManager.checkpoint(false);

@@ -171,7 +171,11 @@ export class StreamThread {
       ownedStandbyTasks: () => this.#o.standbys?.standbyTaskIds(this.name) ?? [],
       taskOffsetSums: () => this.#o.standbys?.taskOffsetSums() ?? {},
       numStandbyReplicas: config.numStandbyReplicas,
-      statefulSubtopologies: new Set(metadata.internalTopics.filter((t) => t.kind === 'changelog').map((t) => t.writerSubtopology)),
+      statefulSubtopologies: new Set([
+        ...metadata.internalTopics.filter((t) => t.kind === 'changelog').map((t) => t.writerSubtopology),
+        // A store restored from its source topic (reuse.ktable.source.topics) has no changelog topic.
+        ...metadata.subtopologies.filter((s) => (s.sourceChangelogTopics?.length ?? 0) > 0).map((s) => s.id),
+      ]),
       shutdownRequested: this.#o.shutdownRequested,
       log: this.#log,
     });
@@ -198,6 +202,7 @@ export class StreamThread {
       client,
       readCommitted: config.processingGuarantee === 'exactly_once_v2',
       listOffsets: this.#o.listOffsets,
+      committedOffsets: (partitions) => consumer.committed(partitions),
       log: this.#log,
       ...(this.#o.restoreListener !== undefined ? { listener: this.#o.restoreListener } : {}),
     });

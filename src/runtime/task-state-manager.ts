@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ResolvedStreamsConfig } from '../config.js';
 import { IllegalStateException } from '../errors.js';
-import type { ConsumedRecord } from '../kafka/port.js';
-import { findChangelogRestorer, type ChangelogRestorer } from '../state/changelog-restorer.js';
+import type { ConsumedRecord, TopicPartitionOffset } from '../kafka/port.js';
+import { findChangelogRestorer, SourceTopicRestorer, type ChangelogRestorer } from '../state/changelog-restorer.js';
+import type { KeyValueStore } from '../state/key-value-store.js';
+import { KeyValueStoreBuilder } from '../state/key-value-store-builder.js';
+import type { StoreBuilder } from '../state/store-builder.js';
+import { TimestampedKeyValueStoreBuilder } from '../state/timestamped-key-value-store-builder.js';
 import { CheckpointFile, type CheckpointEntry } from '../state/checkpoint-file.js';
 import { lockTaskDirectory, taskDirectoryPath, type TaskDirectoryLock } from '../state/state-directory.js';
 import type { StateStore } from '../state/state-store.js';
@@ -22,6 +26,8 @@ export const CHECKPOINT_OFFSET_DELTA = 10_000;
 interface ManagedStore {
   readonly store: StateStore;
   readonly changelogTopic: string | undefined;
+  /** The changelog is the task's source topic (`reuse.ktable.source.topics`); nothing writes it for the store. */
+  readonly sourceTopic: boolean;
   readonly restorer: ChangelogRestorer | undefined;
   /** Offset of the last changelog record known to be in the local store (checkpoint, restore, acknowledged writes). */
   offset: number | undefined;
@@ -120,7 +126,8 @@ export class TaskStateManager {
         const topic = plan.changelogTopic;
         const offset = store.persistent && topic !== undefined ? offsetOf.get(`${topic}:${this.#partition}`) : topic !== undefined ? adopted.get(store.name) : undefined;
         if (store.persistent && topic !== undefined && offset === undefined && this.#eos()) await this.#wipe(store.name);
-        this.#stores.set(store.name, { store, changelogTopic: topic, restorer: topic === undefined ? undefined : findChangelogRestorer(store), offset });
+        const restorer = topic === undefined ? undefined : plan.sourceTopicChangelog ? sourceTopicRestorer(plan.builder, store, topic) : findChangelogRestorer(store);
+        this.#stores.set(store.name, { store, changelogTopic: topic, sourceTopic: plan.sourceTopicChangelog, restorer, offset });
         if (offset !== undefined) this.#lastCheckpoint.set(store.name, offset);
         await store.init();
       }
@@ -147,7 +154,7 @@ export class TaskStateManager {
     const partitions: ChangelogPartition[] = [];
     for (const m of this.#stores.values()) {
       if (m.changelogTopic === undefined) continue;
-      partitions.push({ topic: m.changelogTopic, partition: this.#partition, storeName: m.store.name, checkpointOffset: m.offset });
+      partitions.push({ topic: m.changelogTopic, partition: this.#partition, storeName: m.store.name, checkpointOffset: m.offset, ...(m.sourceTopic ? { sourceTopic: true } : {}) });
     }
     return partitions;
   }
@@ -160,6 +167,20 @@ export class TaskStateManager {
     if (records.length === 0) return;
     await managed.restorer.restore(records);
     managed.offset = (records[records.length - 1] as ConsumedRecord).offset;
+  }
+
+  /**
+   * The task committed `offsets` (next offsets to read) of its input partitions: a store whose
+   * changelog is one of those source topics holds it up to the record before (Kafka's
+   * `updateChangelogOffsets` with the task's committed source offsets), which the next checkpoint
+   * records. Only committed offsets count, as a restore stops at the committed offset too.
+   */
+  updateSourceTopicOffsets(offsets: readonly TopicPartitionOffset[]): void {
+    for (const m of this.#stores.values()) {
+      if (!m.sourceTopic) continue;
+      const committed = offsets.find((o) => o.topic === m.changelogTopic && o.partition === this.#partition);
+      if (committed !== undefined && committed.offset > 0 && (m.offset === undefined || committed.offset - 1 > m.offset)) m.offset = committed.offset - 1;
+    }
   }
 
   /** Flushes every store in registration order (a cached store writes and forwards its dirty entries). */
@@ -178,7 +199,7 @@ export class TaskStateManager {
     let moved = false;
     for (const m of this.#stores.values()) {
       if (!m.store.persistent || m.changelogTopic === undefined) continue;
-      const acknowledged = this.#collector.acknowledgedOffset?.(m.changelogTopic, this.#partition);
+      const acknowledged = m.sourceTopic ? undefined : this.#collector.acknowledgedOffset?.(m.changelogTopic, this.#partition);
       if (acknowledged !== undefined && (m.offset === undefined || acknowledged > m.offset)) m.offset = acknowledged;
       if (m.offset === undefined) continue;
       entries.push({ topic: m.changelogTopic, partition: this.#partition, offset: m.offset });
@@ -270,6 +291,19 @@ export class TaskStateManager {
     this.#lock = undefined;
     await lock?.release();
   }
+}
+
+/**
+ * The restorer of a store whose changelog is a source topic: it has no changelogging layer, so
+ * records go to its byte store in the format of a key-value store of that builder (the DSL uses
+ * this for table sources, whose stores are timestamped key-value stores).
+ */
+function sourceTopicRestorer(builder: StoreBuilder<StateStore>, store: StateStore, topic: string): ChangelogRestorer {
+  const timestamped = builder instanceof TimestampedKeyValueStoreBuilder;
+  if (!timestamped && !(builder instanceof KeyValueStoreBuilder)) {
+    throw new IllegalStateException(`Store ${store.name} uses source topic ${topic} as its changelog, but only key-value stores can; got a ${builder.constructor.name}`);
+  }
+  return new SourceTopicRestorer(innermost(store) as KeyValueStore<Buffer, Buffer>, topic, timestamped);
 }
 
 /** The innermost layer of a store (every layer of ours exposes the store it wraps as `inner`). */

@@ -96,6 +96,11 @@ export interface ChangelogPartition extends TopicPartition {
    * known (restore from the beginning).
    */
   readonly checkpointOffset: number | undefined;
+  /**
+   * True when the changelog is the task's source topic (`reuse.ktable.source.topics`): it is
+   * restored, and followed by standbys, only up to the group's committed offset of the partition.
+   */
+  readonly sourceTopic?: boolean;
 }
 
 export interface TaskMetricsSink {

@@ -1,8 +1,8 @@
-import type { ConsumedRecordLike, ChangelogRestorer } from './changelog-restorer.js';
+import { restoreKeyValueRecords, type ConsumedRecordLike, type ChangelogRestorer } from './changelog-restorer.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 import type { StoreTaskContext } from './store-task-context.js';
 import { getMaybeSync, type MaybePromise, type SyncReadable } from './sync-read.js';
-import { rawValueOf, timestampOf, withTimestamp } from './value-and-timestamp.js';
+import { rawValueOf, timestampOf } from './value-and-timestamp.js';
 import { WrappedStateStore } from './wrapped-state-store.js';
 
 /** A write whose changelog record takes an explicit timestamp (a cache flush writes many updates, each with its own). */
@@ -106,13 +106,7 @@ export class ChangeLoggingKeyValueStore extends WrappedStateStore<KeyValueStore<
 
   /** Applies changelog records to the store below, in one batch (a timestamped store gets its timestamp back from the record's). */
   restore(records: readonly ConsumedRecordLike[]): Promise<void> {
-    const writes: Array<KeyValue<Buffer, Buffer | null>> = [];
-    for (const record of records) {
-      if (record.key === null) continue;
-      const value = record.value === null ? null : this.#timestamped ? withTimestamp(record.value, record.timestamp) : record.value;
-      writes.push({ key: record.key, value });
-    }
-    return writes.length === 0 ? Promise.resolve() : this.inner.putAll(writes);
+    return restoreKeyValueRecords(this.inner, records, this.#timestamped);
   }
 
   #log(key: Buffer, value: Buffer | null, contextTimestamp: number): void {

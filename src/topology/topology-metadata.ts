@@ -27,6 +27,12 @@ export interface SubtopologyMetadata {
   readonly repartitionSourceTopics: readonly string[];
   /** Groups of topics that must have the same partition count (joins); each group ⊆ sourceTopics. */
   readonly copartitionGroups: readonly (readonly string[])[];
+  /**
+   * The subset of `sourceTopics` that are also the changelog of a store of the sub-topology
+   * (`topology.optimization=reuse.ktable.source.topics`); such a sub-topology is stateful (its
+   * tasks restore and get standbys) though it may create no changelog topic. Absent: none.
+   */
+  readonly sourceChangelogTopics?: readonly string[];
 }
 
 export interface TopologyMetadata {

@@ -85,8 +85,18 @@ export interface SubtopologyPlan {
 /** A state store of a sub-topology, as a task builds it. */
 export interface TaskStorePlan {
   readonly builder: StoreBuilder<StateStore>;
-  /** Full changelog topic name `<application.id>-<store>-changelog`, or undefined when logging is disabled. */
+  /**
+   * Full changelog topic name `<application.id>-<store>-changelog`, or the source topic the
+   * store is read from when that is its changelog (`sourceTopicChangelog`), or undefined when
+   * the store is not logged.
+   */
   readonly changelogTopic: string | undefined;
+  /**
+   * True when `changelogTopic` is a source topic of the task (`topology.optimization=
+   * reuse.ktable.source.topics`): nothing writes it for the store, and it is restored only up to
+   * the group's committed offset of the task's partition (later records are processed again).
+   */
+  readonly sourceTopicChangelog: boolean;
 }
 
 /** A global store: its source and update processor, run by every instance over all partitions of `topic`. */

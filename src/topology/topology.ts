@@ -1,3 +1,4 @@
+import type { TopologyOptimization } from '../config.js';
 import { TopologyException } from '../errors.js';
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { TopicNameExtractor } from '../processor/topic-name-extractor.js';
@@ -47,6 +48,10 @@ export class Topology {
   readonly #copartitionGroups: string[][] = [];
   /** Stores of tasks by name, in the order they were added, with the processors using them. */
   readonly #stores = new Map<string, { readonly builder: StoreBuilder<StateStore>; readonly users: string[] }>();
+  /** Stores whose changelog is the source topic they are read from (Kafka's `storeToChangelogTopic` of source stores). */
+  readonly #sourceStoreTopics = new Map<string, string>();
+  /** The `topology.optimization` the DSL built this topology with (undefined: not built by a StreamsBuilder yet). */
+  #optimizations: ReadonlySet<TopologyOptimization> | undefined;
   /** Global stores by name, in the order they were added. */
   readonly #globalStores = new Map<string, { readonly builder: StoreBuilder<StateStore>; readonly source: string; readonly processor: string; readonly topic: string }>();
 
@@ -219,6 +224,42 @@ export class Topology {
   }
 
   /**
+   * @internal Used by the DSL (`topology.optimization=reuse.ktable.source.topics`, Kafka's
+   * `connectSourceStoreAndTopic`): the key-value store `storeName`, filled from source topic
+   * `topic` by its table source, uses that topic as its changelog. Its logging must be disabled
+   * (no `<application.id>-<store>-changelog` is created or written); a task restores it from its
+   * partition of `topic` up to the group's committed offset, and standbys follow `topic`.
+   * @throws TopologyException when the store is unknown, logged, already connected, or `topic` is not read by a source
+   */
+  connectSourceStoreAndTopic(storeName: string, topic: string): this {
+    const store = this.#stores.get(storeName);
+    if (store === undefined) throw new TopologyException(`StateStore ${storeName} is not added yet.`);
+    if (store.builder.loggingEnabled) throw new TopologyException(`Source store ${storeName} must have logging disabled to use topic ${topic} as its changelog`);
+    if (this.#sourceStoreTopics.has(storeName)) throw new TopologyException(`Source store ${storeName} is already added.`);
+    if (!this.#sourceTopics.has(topic) || this.#repartitionTopics.has(topic)) throw new TopologyException(`Topic ${topic} is not a source topic of the topology: it cannot be the changelog of store ${storeName}`);
+    this.#sourceStoreTopics.set(storeName, topic);
+    return this;
+  }
+
+  /**
+   * @internal Records the optimizations `StreamsBuilder.build(config)` applied. A builder writes
+   * its nodes once, so a second `build()` must ask for the same ones.
+   * @throws TopologyException when an earlier build used other optimizations
+   */
+  recordOptimizations(optimizations: ReadonlySet<TopologyOptimization>): void {
+    const before = this.#optimizations;
+    if (before !== undefined && (before.size !== optimizations.size || [...before].some((o) => !optimizations.has(o)))) {
+      throw new TopologyException(`This topology was built with topology.optimization '${optimizationText(before)}': building it again with '${optimizationText(optimizations)}' would leave the nodes written before unoptimized; pass the same config to every build()`);
+    }
+    this.#optimizations = optimizations;
+  }
+
+  /** @internal The optimizations the DSL built this topology with; undefined for a topology no StreamsBuilder built. */
+  get optimizations(): ReadonlySet<TopologyOptimization> | undefined {
+    return this.#optimizations;
+  }
+
+  /**
    * @internal Used by the DSL. Declares `topicName` (without the application-id prefix) an internal
    * repartition topic: the runtime creates it as `<application.id>-<topicName>`, and sources and
    * sinks refer to it by the short name.
@@ -280,11 +321,16 @@ export class Topology {
         }
       }
       const repartitionSourceTopics = nodes.flatMap((n) => (n.kind === 'source' ? n.topics.filter((t) => this.#repartitionTopics.has(t)).map(full) : []));
+      const names = new Set(nodes.map((n) => n.name));
+      const sourceChangelogTopics = [...this.#sourceStoreTopics]
+        .filter(([storeName]) => this.#stores.get(storeName)?.users.some((u) => names.has(u)) === true)
+        .map(([, topic]) => full(topic));
       subtopologies.push({
         id,
         sourceTopics,
         repartitionSourceTopics,
         copartitionGroups: copartitionGroups.filter((g) => g.every((t) => sourceTopics.includes(t))),
+        ...(sourceChangelogTopics.length > 0 ? { sourceChangelogTopics } : {}),
       });
     }
     const internalTopics: InternalTopicSpec[] = [];
@@ -338,7 +384,9 @@ export class Topology {
     const stores: TaskStorePlan[] = [];
     for (const [storeName, { builder, users }] of this.#stores) {
       if (!users.some((u) => names.has(u))) continue;
-      stores.push({ builder, changelogTopic: builder.loggingEnabled ? changelogTopicName(applicationId, storeName) : undefined });
+      const sourceTopic = this.#sourceStoreTopics.get(storeName);
+      if (sourceTopic !== undefined) stores.push({ builder, changelogTopic: this.#fullTopicName(applicationId, sourceTopic), sourceTopicChangelog: true });
+      else stores.push({ builder, changelogTopic: builder.loggingEnabled ? changelogTopicName(applicationId, storeName) : undefined, sourceTopicChangelog: false });
     }
     return { id, nodes, sourceByTopic, children, sinkTopic, repartitionSourceTopics, stores };
   }
@@ -449,4 +497,8 @@ export class Topology {
     }
     return merged.map((m) => [...m]);
   }
+}
+
+function optimizationText(optimizations: ReadonlySet<TopologyOptimization>): string {
+  return optimizations.size === 0 ? 'none' : [...optimizations].join(',');
 }

@@ -1,9 +1,11 @@
+import type { TopologyOptimization } from '../../config.js';
 import { TopologyException } from '../../errors.js';
 import type { Topology } from '../../topology/topology.js';
 import { GraphNode, RootNode } from './graph-node.js';
 import { STATE_STORE_INFIX } from './name-prefixes.js';
 import { RepartitionNode } from './repartition-node.js';
 import { StreamSourceNode } from './stream-source-node.js';
+import { TableSourceNode } from './table-source-node.js';
 
 /**
  * The state behind one `StreamsBuilder` (Kafka's `InternalStreamsBuilder`): the name counter,
@@ -55,11 +57,13 @@ export class InternalStreamsBuilder {
   /**
    * Writes the nodes added since the last call into the topology, in build-priority order.
    * Parents always have a lower priority than their children, so this is the order of Kafka's
-   * priority-queue walk in `buildAndOptimizeTopology`.
+   * priority-queue walk in `buildAndOptimizeTopology`, after Kafka's `optimizeTopology`.
    */
-  buildTopology(): Topology {
+  buildTopology(optimizations: ReadonlySet<TopologyOptimization> = new Set()): Topology {
+    this.topology.recordOptimizations(optimizations);
     this.#mergeDuplicateSourceNodes();
     this.#relaxNullKeyFiltersUpstreamOfLeftJoins();
+    if (optimizations.has('reuse.ktable.source.topics')) this.#reuseKTableSourceTopics();
     const pending: GraphNode[] = [];
     const seen = new Set<GraphNode>();
     const stack: GraphNode[] = [this.root];
@@ -76,6 +80,13 @@ export class InternalStreamsBuilder {
       node.written = true;
     }
     return this.topology;
+  }
+
+  /** Kafka's `reuseKTableSourceTopics`: every `builder.table()` source uses its topic as its store's changelog. */
+  #reuseKTableSourceTopics(): void {
+    for (const node of this.root.children) {
+      if (node instanceof TableSourceNode && !node.global && !node.written) node.reuseSourceTopicForChangelog = true;
+    }
   }
 
   /**

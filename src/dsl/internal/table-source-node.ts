@@ -14,6 +14,13 @@ import type { SourceSpec } from './stream-source-node.js';
  * it, every instance reads all of the topic into the store.
  */
 export class TableSourceNode extends GraphNode {
+  /**
+   * Set by `topology.optimization=reuse.ktable.source.topics` (Kafka's
+   * `reuseSourceTopicForChangeLog`): a materialized table's store logs nothing and uses the
+   * source topic as its changelog.
+   */
+  reuseSourceTopicForChangelog = false;
+
   constructor(
     /** The `KTableSource` processor's name. */
     nodeName: string,
@@ -40,6 +47,12 @@ export class TableSourceNode extends GraphNode {
     }
     topology.addSource(this.sourceName, this.topic, sourceOptions(this.spec));
     topology.addProcessor(this.nodeName, this.supplier, this.sourceName);
-    for (const store of this.supplier.stores()) topology.addStateStore(store, this.nodeName);
+    for (const store of this.supplier.stores()) {
+      topology.addStateStore(store, this.nodeName);
+      if (this.reuseSourceTopicForChangelog) {
+        store.withLoggingDisabled();
+        topology.connectSourceStoreAndTopic(store.name, this.topic);
+      }
+    }
   }
 }
