@@ -1,0 +1,114 @@
+/**
+ * `topology.optimization` (Kafka's `StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG`): parsing, and
+ * `reuse.ktable.source.topics` applied by `StreamsBuilder.build(config)` (Kafka's
+ * `InternalStreamsBuilder.reuseKTableSourceTopics` / `TableSourceNode` /
+ * `InternalTopologyBuilder.connectSourceStoreAndTopic`).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseTopologyOptimization, resolveConfig, StreamsConfig } from '../../src/config.js';
+import { Consumed } from '../../src/dsl/consumed.js';
+import { Materialized } from '../../src/dsl/materialized.js';
+import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import { ConfigException, TopologyException } from '../../src/errors.js';
+import { Serdes } from '../../src/serde/serdes.js';
+import type { Topology } from '../../src/topology/topology.js';
+
+const REUSE = { 'topology.optimization': 'reuse.ktable.source.topics' };
+
+describe('topology.optimization config', () => {
+  it("accepts 'none' (default) and 'reuse.ktable.source.topics', with Kafka's spacing rules", () => {
+    expect([...parseTopologyOptimization(undefined)]).toEqual([]);
+    expect([...parseTopologyOptimization('none')]).toEqual([]);
+    expect([...parseTopologyOptimization(StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS)]).toEqual(['reuse.ktable.source.topics']);
+    expect([...parseTopologyOptimization(' reuse.ktable.source.topics , reuse.ktable.source.topics ')]).toEqual(['reuse.ktable.source.topics']);
+    const base = { 'application.id': 'app', 'bootstrap.servers': 'embedded://x' };
+    expect([...resolveConfig(base).topologyOptimizations]).toEqual([]);
+    expect([...resolveConfig({ ...base, [StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG]: 'reuse.ktable.source.topics' }).topologyOptimizations]).toEqual(['reuse.ktable.source.topics']);
+  });
+
+  it('rejects unknown values with the list of valid ones', () => {
+    expect(() => parseTopologyOptimization('reuse.ktable.source.topic')).toThrow(ConfigException);
+    expect(() => parseTopologyOptimization('reuse.ktable.source.topic')).toThrow(
+      "Config 'topology.optimization' has unrecognized value(s) 'reuse.ktable.source.topic' in 'reuse.ktable.source.topic'. Acceptable values are 'none', 'all' or a comma-separated list of 'reuse.ktable.source.topics', 'merge.repartition.topics', 'single.store.self.join'",
+    );
+    expect(() => parseTopologyOptimization('')).toThrow(/unrecognized value/);
+    expect(() => parseTopologyOptimization(true)).toThrow(/must be a string/);
+    expect(() => resolveConfig({ 'application.id': 'app', 'bootstrap.servers': 'embedded://x', 'topology.optimization': 'fast' })).toThrow(ConfigException);
+  });
+
+  it("rejects 'none' or 'all' combined with other values, as Kafka does", () => {
+    expect(() => parseTopologyOptimization('none,reuse.ktable.source.topics')).toThrow(/'none' and 'all' cannot be combined/);
+    expect(() => parseTopologyOptimization('all, reuse.ktable.source.topics')).toThrow(/'none' and 'all' cannot be combined/);
+  });
+
+  it("refuses Kafka's optimizations that are not implemented yet ('all' included), naming what is supported", () => {
+    expect(() => parseTopologyOptimization('all')).toThrow(
+      "Config 'topology.optimization': 'all' (in Kafka Streams: reuse.ktable.source.topics, merge.repartition.topics and single.store.self.join) is not supported by kstreams yet; the supported values are 'none' and 'reuse.ktable.source.topics'",
+    );
+    expect(() => parseTopologyOptimization('merge.repartition.topics')).toThrow(/'merge.repartition.topics' is not supported by kstreams yet/);
+    expect(() => parseTopologyOptimization('reuse.ktable.source.topics,single.store.self.join')).toThrow(/'single.store.self.join' is not supported/);
+    expect(() => new StreamsBuilder().build({ 'topology.optimization': 'all' })).toThrow(ConfigException);
+  });
+});
+
+function tableApp(): StreamsBuilder {
+  const builder = new StreamsBuilder();
+  builder.table('input', Consumed.with(Serdes.String(), Serdes.String()), Materialized.as<string, string>('t'));
+  return builder;
+}
+
+const changelogs = (topology: Topology): string[] => topology.metadata('app').internalTopics.filter((t) => t.kind === 'changelog').map((t) => t.name);
+
+describe('StreamsBuilder.build(config) with reuse.ktable.source.topics', () => {
+  it('declares no changelog topic for a materialized table: its store restores from the input topic', () => {
+    const topology = tableApp().build(REUSE);
+    expect(changelogs(topology)).toEqual([]);
+    expect(topology.metadata('app').subtopologies[0]?.sourceChangelogTopics).toEqual(['input']);
+    const [store] = topology.subtopologyPlan(0, 'app').stores;
+    expect(store?.builder.name).toBe('t');
+    expect(store?.builder.loggingEnabled).toBe(false);
+    expect(store?.changelogTopic).toBe('input');
+    expect(store?.sourceTopicChangelog).toBe(true);
+  });
+
+  it('without it (or with none) the store has its own changelog topic app-t-changelog', () => {
+    for (const topology of [tableApp().build(), tableApp().build({ 'topology.optimization': 'none' })]) {
+      expect(changelogs(topology)).toEqual(['app-t-changelog']);
+      expect(topology.metadata('app').subtopologies[0]?.sourceChangelogTopics).toBeUndefined();
+      expect(topology.subtopologyPlan(0, 'app').stores[0]).toMatchObject({ changelogTopic: 'app-t-changelog', sourceTopicChangelog: false });
+    }
+  });
+
+  it('leaves describe() unchanged', () => {
+    expect(tableApp().build(REUSE).describe().toString()).toBe(tableApp().build().describe().toString());
+  });
+
+  it('reuses only table sources: aggregation stores and toTable() keep their changelogs; an unmaterialized table has no store', () => {
+    const builder = new StreamsBuilder();
+    const table = builder.table<string, string>('input', Consumed.with(Serdes.String(), Serdes.String()));
+    table.groupBy((k, v) => ({ key: v, value: k })).count(Materialized.as('counts'));
+    builder.stream<string, string>('events', Consumed.with(Serdes.String(), Serdes.String())).toTable(Materialized.as('latest'));
+    const topology = builder.build(REUSE);
+    // The table source is materialized by nothing here (groupBy reads no values of it): no store.
+    expect(changelogs(topology).sort()).toEqual(['app-counts-changelog', 'app-latest-changelog']);
+  });
+
+  it('reuses the input topic of a table materialized because a join reads it', () => {
+    const builder = new StreamsBuilder();
+    const table = builder.table<string, string>('address', Consumed.with(Serdes.String(), Serdes.String()));
+    builder.stream<string, string>('order', Consumed.with(Serdes.String(), Serdes.String())).join(table, (o, a) => `${o}@${a}`).to('out');
+    const topology = builder.build(REUSE);
+    expect(changelogs(topology)).toEqual([]);
+    const stores = topology.subtopologyPlan(0, 'app').stores;
+    expect(stores.map((s) => [s.builder.name, s.changelogTopic, s.sourceTopicChangelog])).toEqual([['address-STATE-STORE-0000000000', 'address', true]]);
+  });
+
+  it('records the optimizations on the topology; building again with others fails', () => {
+    const builder = tableApp();
+    const topology = builder.build(REUSE);
+    expect([...(topology.optimizations ?? [])]).toEqual(['reuse.ktable.source.topics']);
+    expect(builder.build(REUSE)).toBe(topology);
+    expect(() => builder.build()).toThrow(TopologyException);
+    expect(() => builder.build()).toThrow(/built with topology.optimization 'reuse.ktable.source.topics': building it again with 'none'/);
+  });
+});

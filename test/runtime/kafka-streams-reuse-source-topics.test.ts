@@ -1,0 +1,252 @@
+/**
+ * `topology.optimization=reuse.ktable.source.topics` on the embedded backend: a materialized
+ * `table('input')` writes no `<app>-t-changelog`; a restarted instance with a wiped state
+ * directory restores the table from `input` up to the committed offset (Kafka's
+ * `StoreChangelogReader` for source-topic changelogs) and processes what came after it once;
+ * standbys follow `input`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { applyResetPlan, planReset } from '../../src/cli/application-reset.js';
+import type { StreamsConfigInput } from '../../src/config.js';
+import { Consumed } from '../../src/dsl/consumed.js';
+import { Materialized } from '../../src/dsl/materialized.js';
+import { Produced } from '../../src/dsl/produced.js';
+import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
+import type { ConsumedRecord, KafkaAdmin, KafkaClient, ProducerRecord, TopicPartition } from '../../src/kafka/port.js';
+import { QueryableStoreTypes } from '../../src/query/queryable-store-types.js';
+import { StoreQueryParameters } from '../../src/query/store-query-parameters.js';
+import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
+import type { StateRestoreListener } from '../../src/runtime/state-restore-listener.js';
+import { logger } from '../../src/logger.js';
+import { Serdes } from '../../src/serde/serdes.js';
+import { eventually, produce, readAllWith, sortedValues, streamsConfig, unique } from './runtime-helpers.js';
+
+const PARTITIONS = 2;
+const STORE = 't';
+const REUSE = { 'topology.optimization': 'reuse.ktable.source.topics' } as const;
+
+let name: string;
+let bootstrap: string;
+let stateRoot: string;
+let client: KafkaClient;
+let admin: KafkaAdmin;
+const open: KafkaStreams[] = [];
+
+beforeEach(async () => {
+  name = unique('reuse');
+  bootstrap = `embedded://${name}`;
+  stateRoot = await mkdtemp(join(tmpdir(), 'kstreams-reuse-'));
+  client = createEmbeddedClient(name, { bootstrapServers: bootstrap });
+  admin = client.admin();
+  await admin.connect();
+  await admin.createTopics([{ name: 'input', partitions: PARTITIONS }, { name: 'out', partitions: PARTITIONS }]);
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+  await admin.disconnect();
+  resetEmbeddedCluster(name);
+  await rm(stateRoot, { recursive: true, force: true });
+});
+
+/** table('input') materialized as `t`, its updates copied to `out`. */
+function instance(server: string, overrides: Partial<StreamsConfigInput> = {}): KafkaStreams {
+  const config = streamsConfig(bootstrap, 'app', {
+    ...REUSE,
+    'application.server': server,
+    'state.dir': join(stateRoot, server.replace(':', '_')),
+    'statestore.cache.max.bytes': 0,
+    ...overrides,
+  });
+  const builder = new StreamsBuilder();
+  builder.table('input', Consumed.with(Serdes.String(), Serdes.String()), Materialized.as<string, string>(STORE))
+    .toStream()
+    .to('out', Produced.with(Serdes.String(), Serdes.String()));
+  const s = new KafkaStreams(builder.build(config), config);
+  open.push(s);
+  return s;
+}
+
+const records = (count: number, from = 0): ProducerRecord[] =>
+  Array.from({ length: count }, (_, i) => ({ topic: 'input', key: Buffer.from(`k${(from + i) % 30}`), value: Buffer.from(`v${from + i}`) }));
+
+/** The latest value per key of `count` records from `records(count)`. */
+const latest = (count: number): Map<string, string> => {
+  const m = new Map<string, string>();
+  for (let i = 0; i < count; i++) m.set(`k${i % 30}`, `v${i}`);
+  return m;
+};
+
+async function readAll(streams: KafkaStreams, stale = false, partition?: number): Promise<Map<string, string>> {
+  let params = StoreQueryParameters.fromNameAndType(STORE, QueryableStoreTypes.keyValueStore<string, string>());
+  if (stale) params = params.enableStaleStores();
+  if (partition !== undefined) params = params.withPartition(partition);
+  const out = new Map<string, string>();
+  for await (const { key, value } of streams.store(params).all()) out.set(key, value);
+  return out;
+}
+
+const same = (a: Map<string, string>, b: Map<string, string>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+
+async function committed(): Promise<Map<number, number>> {
+  return new Map((await admin.fetchCommittedOffsets('app', ['input'])).map((o) => [o.partition, o.offset]));
+}
+
+async function logEnds(): Promise<Map<number, number>> {
+  return new Map((await admin.listOffsets('input')).map((o) => [o.partition, o.latest]));
+}
+
+describe('topology.optimization=reuse.ktable.source.topics', () => {
+  it.each(['at_least_once', 'exactly_once_v2'] as const)('%s: creates no changelog; a wiped instance restores the table from the input topic up to the committed offset and processes the rest once', async (guarantee) => {
+    const first = instance('host-a:1', { 'processing.guarantee': guarantee });
+    await first.start();
+    await produce(client, records(200));
+    await eventually(async () => same(await readAll(first), latest(200)), 15_000, 'the table holds the input');
+    await first.close();
+    expect((await admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
+    const committedBefore = await committed();
+    expect([...committedBefore.values()].reduce((a, b) => a + b, 0)).toBe(200);
+    expect(await logEnds()).toEqual(committedBefore);
+
+    // Written after the last commit (while the application is down), into partitions' tails.
+    await produce(client, records(2, 200));
+    await rm(join(stateRoot, 'host-a_1'), { recursive: true, force: true });
+
+    const restores: Array<{ tp: TopicPartition; store: string; from: number; to: number; restored?: number }> = [];
+    const listener: StateRestoreListener = {
+      onRestoreStart: (tp, store, from, to) => void restores.push({ tp, store, from, to }),
+      onBatchRestored: () => undefined,
+      onRestoreEnd: (tp, _store, total) => {
+        const r = restores.find((x) => x.tp.topic === tp.topic && x.tp.partition === tp.partition);
+        if (r !== undefined) r.restored = total;
+      },
+    };
+    const second = instance('host-a:1', { 'processing.guarantee': guarantee });
+    second.setGlobalStateRestoreListener(listener);
+    await second.start();
+    await eventually(async () => second.state() === 'RUNNING' && same(await readAll(second), latest(202)), 15_000, 'restored and caught up');
+
+    // Restored from `input` itself, from the start up to the committed offset of each partition (not the log end).
+    const restored = restores.map((r) => ({ topic: r.tp.topic, partition: r.tp.partition, store: r.store, from: r.from, to: r.to, restored: r.restored })).sort((a, b) => a.partition - b.partition);
+    expect(restored).toEqual([...committedBefore].filter(([, end]) => end > 0).sort(([a], [b]) => a - b).map(([partition, end]) => ({ topic: 'input', partition, store: STORE, from: 0, to: end, restored: end })));
+
+    // Restoring forwards nothing; the two later records are processed once each.
+    const readOut = (): Promise<ConsumedRecord[]> => readAllWith(client, admin, 'out', guarantee === 'exactly_once_v2');
+    await eventually(async () => (await readOut()).length >= 202, 10_000, 'the later records output');
+    expect(sortedValues(await readOut())).toEqual(Array.from({ length: 202 }, (_, i) => `v${i}`).sort());
+    expect((await admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
+  });
+
+  it('checkpoints the committed input offsets: restarted with its state directory it restores nothing', async () => {
+    const first = instance('host-a:1');
+    await first.start();
+    await produce(client, records(100));
+    await eventually(async () => same(await readAll(first), latest(100)), 15_000, 'the table holds the input');
+    await first.close();
+    const restores: string[] = [];
+    const second = instance('host-a:1');
+    second.setGlobalStateRestoreListener({
+      onRestoreStart: (tp, store, from, to) => void restores.push(`${tp.topic}-${tp.partition} ${store} ${from}..${to}`),
+      onBatchRestored: () => undefined,
+      onRestoreEnd: () => undefined,
+    });
+    await second.start();
+    await produce(client, records(1, 100));
+    await eventually(async () => same(await readAll(second), latest(101)), 15_000, 'the table after the restart');
+    expect(restores).toEqual([]);
+  });
+
+  it('is reset by the application reset tool, which keeps the input topic (the changelog) and its records', async () => {
+    const first = instance('host-a:1');
+    await first.start();
+    await produce(client, records(50));
+    await eventually(async () => same(await readAll(first), latest(50)), 15_000, 'the table holds the input');
+    await first.close();
+
+    const plan = await planReset(admin, { applicationId: 'app', inputTopics: ['input'], stateDir: join(stateRoot, 'host-a_1') });
+    expect(plan.internalTopics).toEqual([]);
+    expect(plan.offsetResets.map((r) => r.target)).toEqual([0, 0]);
+    await applyResetPlan(admin, plan, join(stateRoot, 'host-a_1'));
+    expect(await admin.listTopics()).toContain('input');
+    expect([...(await logEnds()).values()].reduce((a, b) => a + b, 0)).toBe(50);
+
+    // Nothing committed below the start: nothing to restore; the table is rebuilt by processing `input` again.
+    const second = instance('host-a:1');
+    await second.start();
+    await eventually(async () => same(await readAll(second), latest(50)), 15_000, 'the table rebuilt after the reset');
+    await eventually(async () => (await readAllWith(client, admin, 'out', false)).length >= 100, 10_000, 'the input processed again');
+    expect((await readAllWith(client, admin, 'out', false)).length).toBe(100);
+  });
+
+  it('keeps a standby of the table on the other instance, fed from the input topic, with its lag on the input topic', async () => {
+    const a = instance('host-a:1', { 'num.standby.replicas': 1 });
+    const b = instance('host-b:1', { 'num.standby.replicas': 1 });
+    await Promise.all([a.start(), b.start()]);
+    await eventually(() => {
+      const meta = a.metadataForAllStreamsClients();
+      return a.state() === 'RUNNING' && b.state() === 'RUNNING' && meta.length === 2 && meta.every((m) => m.topicPartitions.length === 1 && m.standbyTopicPartitions.length === 1);
+    }, 15_000, 'both RUNNING with a standby each');
+    await produce(client, records(300));
+    const truth = latest(300);
+    await eventually(async () => same(new Map([...(await readAll(a)), ...(await readAll(b))]), truth), 15_000, 'active tables');
+    // Each instance's stale view is its active partition plus its standby of the other one.
+    await eventually(async () => same(await readAll(a, true), truth) && same(await readAll(b, true), truth), 15_000, 'standbys caught up from the input topic');
+
+    const ends = await logEnds();
+    for (const s of [a, b]) {
+      const lags = (await s.allLocalStorePartitionLags()).get(STORE);
+      expect([...(lags?.keys() ?? [])].sort()).toEqual([0, 1]);
+      for (const [partition, lag] of lags ?? []) {
+        expect(lag.endOffsetPosition).toBe(ends.get(partition));
+        expect(lag.offsetLag).toBe(0);
+      }
+    }
+    expect((await admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
+  });
+
+  it('lets a standby apply the input topic only up to the committed offset', async () => {
+    // No commit for a minute: the group has no committed offset, so the standbys apply nothing.
+    const slow = { 'num.standby.replicas': 1, 'commit.interval.ms': 60_000 };
+    const a = instance('host-a:1', slow);
+    const b = instance('host-b:1', slow);
+    await Promise.all([a.start(), b.start()]);
+    await eventually(() => {
+      const meta = a.metadataForAllStreamsClients();
+      return a.state() === 'RUNNING' && b.state() === 'RUNNING' && meta.length === 2 && meta.every((m) => m.standbyTopicPartitions.length === 1);
+    }, 15_000, 'both RUNNING with a standby each');
+    await produce(client, records(300));
+    await eventually(async () => same(new Map([...(await readAll(a)), ...(await readAll(b))]), latest(300)), 15_000, 'active tables');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const s of [a, b]) {
+      const standby = s.metadataForAllStreamsClients().find((m) => m.endpoint === (s === a ? 'host-a:1' : 'host-b:1'))?.standbyTopicPartitions[0]?.partition;
+      expect(standby).toBeDefined();
+      expect((await readAll(s, true, standby)).size).toBe(0);
+    }
+    expect(await committed()).toEqual(new Map([[0, -1], [1, -1]]));
+  });
+
+  it('warns when the KafkaStreams config asks for it but the topology was built without it', () => {
+    const warn = vi.fn();
+    const fake = { warn, info: vi.fn(), debug: vi.fn(), error: vi.fn(), child: () => fake };
+    const child = vi.spyOn(logger, 'child').mockReturnValue(fake as unknown as ReturnType<typeof logger.child>);
+    try {
+      const config = streamsConfig(bootstrap, 'app', { ...REUSE, 'state.dir': stateRoot });
+      const build = (withConfig: boolean) => {
+        const builder = new StreamsBuilder();
+        builder.table('input', Consumed.with(Serdes.String(), Serdes.String()), Materialized.as<string, string>(STORE));
+        return withConfig ? builder.build(config) : builder.build();
+      };
+      new KafkaStreams(build(true), config);
+      expect(warn).not.toHaveBeenCalled();
+      new KafkaStreams(build(false), config);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]?.[1]).toBe('topology.optimization is set in the KafkaStreams config, but the topology was built without reuse.ktable.source.topics: it applies only when the topology is built; pass the config to StreamsBuilder.build(config)');
+    } finally {
+      child.mockRestore();
+    }
+  });
+});
