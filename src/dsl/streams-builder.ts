@@ -133,7 +133,7 @@ export class StreamsBuilder {
    * @throws ConfigException when `topology.optimization` is not valid, or not supported yet
    *   (`'all'`, `'merge.repartition.topics'`, `'single.store.self.join'`)
    * @throws TopologyException when the program is invalid (e.g. two sources read one topic, or
-   *   two nodes share a name), or an earlier `build()` used other optimizations
+   *   two nodes share a name), or nodes were added since a `build()` with other optimizations
    * @example
    * const config = { 'application.id': 'orders-app', 'bootstrap.servers': 'localhost:9092',
    *   'topology.optimization': StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS };

@@ -243,13 +243,13 @@ export class Topology {
 
   /**
    * @internal Records the optimizations `StreamsBuilder.build(config)` applied. A builder writes
-   * its nodes once, so a second `build()` must ask for the same ones.
+   * its nodes once, so a later `build()` that writes new nodes must ask for the same ones.
    * @throws TopologyException when an earlier build used other optimizations
    */
   recordOptimizations(optimizations: ReadonlySet<TopologyOptimization>): void {
     const before = this.#optimizations;
     if (before !== undefined && (before.size !== optimizations.size || [...before].some((o) => !optimizations.has(o)))) {
-      throw new TopologyException(`This topology was built with topology.optimization '${optimizationText(before)}': building it again with '${optimizationText(optimizations)}' would leave the nodes written before unoptimized; pass the same config to every build()`);
+      throw new TopologyException(`This topology was built with topology.optimization '${optimizationText(before)}': building it again with '${optimizationText(optimizations)}' would write the new nodes with another setting than the nodes written before; pass the same config to every build()`);
     }
     this.#optimizations = optimizations;
   }

@@ -103,12 +103,24 @@ describe('StreamsBuilder.build(config) with reuse.ktable.source.topics', () => {
     expect(stores.map((s) => [s.builder.name, s.changelogTopic, s.sourceTopicChangelog])).toEqual([['address-STATE-STORE-0000000000', 'address', true]]);
   });
 
-  it('records the optimizations on the topology; building again with others fails', () => {
+  it('records the optimizations on the topology; writing new nodes with others fails', () => {
     const builder = tableApp();
     const topology = builder.build(REUSE);
     expect([...(topology.optimizations ?? [])]).toEqual(['reuse.ktable.source.topics']);
     expect(builder.build(REUSE)).toBe(topology);
+    // Nothing new to write: the same topology, still optimized.
+    expect(builder.build()).toBe(topology);
+    expect([...(topology.optimizations ?? [])]).toEqual(['reuse.ktable.source.topics']);
+    builder.table('more', Consumed.with(Serdes.String(), Serdes.String()), Materialized.as<string, string>('more'));
     expect(() => builder.build()).toThrow(TopologyException);
     expect(() => builder.build()).toThrow(/built with topology.optimization 'reuse.ktable.source.topics': building it again with 'none'/);
+    expect(changelogs(builder.build(REUSE))).toEqual([]);
+  });
+
+  it('a topology built without the optimization cannot get it by a later build that writes new nodes', () => {
+    const builder = tableApp();
+    expect(changelogs(builder.build())).toEqual(['app-t-changelog']);
+    builder.stream('events').to('sink');
+    expect(() => builder.build(REUSE)).toThrow(/built with topology.optimization 'none': building it again with 'reuse.ktable.source.topics'/);
   });
 });

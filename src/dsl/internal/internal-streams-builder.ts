@@ -60,6 +60,8 @@ export class InternalStreamsBuilder {
    * priority-queue walk in `buildAndOptimizeTopology`, after Kafka's `optimizeTopology`.
    */
   buildTopology(optimizations: ReadonlySet<TopologyOptimization> = new Set()): Topology {
+    // Nothing new to write: the topology is what earlier builds made it, whatever this one asks.
+    if (this.topology.optimizations !== undefined && !this.#hasUnwrittenNodes()) return this.topology;
     this.topology.recordOptimizations(optimizations);
     this.#mergeDuplicateSourceNodes();
     this.#relaxNullKeyFiltersUpstreamOfLeftJoins();
@@ -80,6 +82,19 @@ export class InternalStreamsBuilder {
       node.written = true;
     }
     return this.topology;
+  }
+
+  #hasUnwrittenNodes(): boolean {
+    const seen = new Set<GraphNode>();
+    const stack: GraphNode[] = [this.root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (seen.has(node)) continue;
+      seen.add(node);
+      if (node !== this.root && !node.written) return true;
+      stack.push(...node.children);
+    }
+    return false;
   }
 
   /** Kafka's `reuseKTableSourceTopics`: every `builder.table()` source uses its topic as its store's changelog. */
