@@ -109,6 +109,7 @@ class StreamTaskImpl implements StreamTask, TaskServices {
         env.collector.send({ topic, partition: storeContext.partition, key, value, timestamp });
         env.onChangelogRecord?.(topic, storeContext.partition, key, value, timestamp);
       },
+      reportChange: (topic, key, value, timestamp) => env.onChangelogRecord?.(topic, storeContext.partition, key, value, timestamp),
       forwardWithContext: (context, forward) => this.#forwardWithContext(context, forward),
     };
     this.#stateManager = new TaskStateManager(taskId, storeContext.partition, plan.stores, env.config, env.collector, storeContext, this.#log, env.warmStores);

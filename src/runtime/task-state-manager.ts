@@ -104,7 +104,7 @@ export class TaskStateManager {
       this.#open = true;
       return;
     }
-    const built = this.#plans.map((plan) => ({ plan, store: plan.builder.build(this.#buildContext(plan.builder.name)) }));
+    const built = this.#plans.map((plan) => ({ plan, store: plan.builder.build(this.#buildContext(plan.builder.name, plan.sourceTopicChangelog)) }));
     // A warm store is adopted when the builder built on it (a custom builder may not); else dropped.
     const adopted = new Map<string, number>();
     for (const { store } of built) {
@@ -254,7 +254,7 @@ export class TaskStateManager {
     return warm;
   }
 
-  #buildContext(storeName: string) {
+  #buildContext(storeName: string, sourceTopicChangelog: boolean) {
     const warm = this.#warm.get(storeName);
     return {
       taskDirectory: this.#directory,
@@ -262,6 +262,7 @@ export class TaskStateManager {
       defaultKeySerde: this.#config.defaultKeySerde,
       defaultValueSerde: this.#config.defaultValueSerde,
       task: this.#storeContext,
+      sourceTopicChangelog,
       ...(warm === undefined ? {} : { warmByteStore: warm.store }),
     };
   }

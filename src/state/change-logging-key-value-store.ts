@@ -21,17 +21,22 @@ export interface TimestampedWrite {
  *
  * It is also what restores the store: {@link restore} applies changelog records to the store
  * below, undoing the format it logs.
+ *
+ * With `reportOnly` (a store whose changelog is its input topic) nothing is sent: each write is
+ * only reported to the task's change subscribers (`StoreTaskContext.reportChange`).
  */
 export class ChangeLoggingKeyValueStore extends WrappedStateStore<KeyValueStore<Buffer, Buffer>> implements KeyValueStore<Buffer, Buffer>, ChangelogRestorer, SyncReadable<Buffer, Buffer> {
   readonly #task: StoreTaskContext;
   readonly changelogTopic: string;
   readonly #timestamped: boolean;
+  readonly #reportOnly: boolean;
 
-  constructor(inner: KeyValueStore<Buffer, Buffer>, task: StoreTaskContext, changelogTopic: string, timestamped: boolean) {
+  constructor(inner: KeyValueStore<Buffer, Buffer>, task: StoreTaskContext, changelogTopic: string, timestamped: boolean, reportOnly = false) {
     super(inner);
     this.#task = task;
     this.changelogTopic = changelogTopic;
     this.#timestamped = timestamped;
+    this.#reportOnly = reportOnly;
   }
 
   get(key: Buffer): Promise<Buffer | undefined> {
@@ -110,10 +115,8 @@ export class ChangeLoggingKeyValueStore extends WrappedStateStore<KeyValueStore<
   }
 
   #log(key: Buffer, value: Buffer | null, contextTimestamp: number): void {
-    if (this.#timestamped && value !== null) {
-      this.#task.logChange(this.changelogTopic, key, rawValueOf(value), timestampOf(value));
-    } else {
-      this.#task.logChange(this.changelogTopic, key, value, contextTimestamp);
-    }
+    const [logged, timestamp] = this.#timestamped && value !== null ? [rawValueOf(value), timestampOf(value)] : [value, contextTimestamp];
+    if (this.#reportOnly) this.#task.reportChange?.(this.changelogTopic, key, logged, timestamp);
+    else this.#task.logChange(this.changelogTopic, key, logged, timestamp);
   }
 }

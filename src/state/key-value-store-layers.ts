@@ -14,7 +14,9 @@ export interface LayerChoices {
  * Stacks the layers Kafka's `KeyValueStoreBuilder.build()` stacks over a byte store, inner to
  * outer: changelogging (when logging is enabled), then the record cache (when caching is
  * enabled and the task's cache has a budget). The typed layer goes on top of the result.
- * Outside a task (`context.task` absent) the byte store is returned as is.
+ * Outside a task (`context.task` absent) the byte store is returned as is. A store whose
+ * changelog is its input topic (`context.sourceTopicChangelog`) gets a changelogging layer that
+ * only reports its writes to change subscribers.
  */
 export function stackKeyValueLayers(
   bytes: KeyValueStore<Buffer, Buffer>,
@@ -25,8 +27,8 @@ export function stackKeyValueLayers(
   const task = context.task;
   if (task === undefined) return bytes;
   let store = bytes;
-  if (choices.loggingEnabled && context.applicationId !== undefined) {
-    store = new ChangeLoggingKeyValueStore(store, task, `${context.applicationId}-${choices.name}-changelog`, timestamped);
+  if ((choices.loggingEnabled || context.sourceTopicChangelog === true) && context.applicationId !== undefined) {
+    store = new ChangeLoggingKeyValueStore(store, task, `${context.applicationId}-${choices.name}-changelog`, timestamped, !choices.loggingEnabled);
   }
   if (choices.cachingEnabled && task.cache !== undefined && task.cache.maxBytes > 0) {
     store = new CachingKeyValueStore(store, task, task.cache);

@@ -31,6 +31,13 @@ export interface StoreBuildContext {
    * supplier makes; it is open and holds the changelog up to the offset the runtime passes on.
    */
   readonly warmByteStore?: StateStore;
+  /**
+   * The store's changelog is the input topic it is filled from (`topology.optimization=
+   * reuse.ktable.source.topics`): its builder has logging disabled, so nothing is sent, yet its
+   * writes still reach change subscribers through a changelogging layer that only reports them
+   * (`StoreTaskContext.reportChange`).
+   */
+  readonly sourceTopicChangelog?: boolean;
 }
 
 /** The byte store a builder stacks its layers on: `context.warmByteStore` when given, else a new one from `supplier`. */

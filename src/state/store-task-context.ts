@@ -24,6 +24,13 @@ export interface StoreTaskContext {
   /** Sends one changelog record to partition {@link partition} of `topic` through the task's record collector. */
   logChange(topic: string, key: Buffer, value: Buffer | null, timestamp: number): void;
   /**
+   * Reports a write of a store whose changelog is an input topic (`reuse.ktable.source.topics`)
+   * to the instance's change subscribers, as {@link logChange} does for a logged store's writes,
+   * but sends nothing: the input topic already holds the record. Absent where no one subscribes
+   * (standbys, the test driver).
+   */
+  reportChange?(topic: string, key: Buffer, value: Buffer | null, timestamp: number): void;
+  /**
    * The record cache of the stream thread (or of the test driver) the task runs on; undefined
    * when caching is off (`statestore.cache.max.bytes` = 0).
    */

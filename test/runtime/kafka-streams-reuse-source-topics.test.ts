@@ -229,6 +229,30 @@ describe('topology.optimization=reuse.ktable.source.topics', () => {
     expect(await committed()).toEqual(new Map([[0, -1], [1, -1]]));
   });
 
+  it('reports the table\'s writes to change subscribers (GraphQL Subscription.changes) though it sends no changelog record', async () => {
+    const a = instance('host-a:1');
+    const changes: Array<{ store: string; key: string; value: string | null; timestamp: number }> = [];
+    const unsubscribe = a.queryHost().subscribeChanges?.((c) => {
+      // A timestamped store's change carries its stored form: 8 bytes of timestamp, then the value.
+      changes.push({ store: c.store, key: c.key.toString(), value: c.value === null ? null : c.value.subarray(8).toString(), timestamp: c.timestamp });
+    });
+    expect(unsubscribe).toBeDefined();
+    await a.start();
+    await produce(client, [
+      { topic: 'input', key: Buffer.from('k1'), value: Buffer.from('v1'), timestamp: 1_000 },
+      { topic: 'input', key: Buffer.from('k2'), value: Buffer.from('v2'), timestamp: 2_000 },
+      { topic: 'input', key: Buffer.from('k1'), value: null, timestamp: 3_000 },
+    ]);
+    await eventually(() => changes.length >= 3, 15_000, 'three changes reported');
+    expect(changes.sort((x, y) => x.timestamp - y.timestamp)).toEqual([
+      { store: STORE, key: 'k1', value: 'v1', timestamp: 1_000 },
+      { store: STORE, key: 'k2', value: 'v2', timestamp: 2_000 },
+      { store: STORE, key: 'k1', value: null, timestamp: 3_000 },
+    ]);
+    unsubscribe?.();
+    expect((await admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
+  });
+
   it('warns when the KafkaStreams config asks for it but the topology was built without it', () => {
     const warn = vi.fn();
     const fake = { warn, info: vi.fn(), debug: vi.fn(), error: vi.fn(), child: () => fake };
