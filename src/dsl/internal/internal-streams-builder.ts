@@ -66,16 +66,7 @@ export class InternalStreamsBuilder {
     this.#mergeDuplicateSourceNodes();
     this.#relaxNullKeyFiltersUpstreamOfLeftJoins();
     if (optimizations.has('reuse.ktable.source.topics')) this.#reuseKTableSourceTopics();
-    const pending: GraphNode[] = [];
-    const seen = new Set<GraphNode>();
-    const stack: GraphNode[] = [this.root];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (seen.has(node)) continue;
-      seen.add(node);
-      if (!node.written && node !== this.root) pending.push(node);
-      stack.push(...node.children);
-    }
+    const pending = [...this.#unwrittenNodes()];
     pending.sort((a, b) => a.buildPriority - b.buildPriority);
     for (const node of pending) {
       node.writeTo(this.topology);
@@ -85,16 +76,20 @@ export class InternalStreamsBuilder {
   }
 
   #hasUnwrittenNodes(): boolean {
+    return !this.#unwrittenNodes().next().done;
+  }
+
+  /** The graph's nodes not yet written to the topology (each once, in depth-first order). */
+  *#unwrittenNodes(): Generator<GraphNode> {
     const seen = new Set<GraphNode>();
     const stack: GraphNode[] = [this.root];
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (seen.has(node)) continue;
       seen.add(node);
-      if (node !== this.root && !node.written) return true;
+      if (node !== this.root && !node.written) yield node;
       stack.push(...node.children);
     }
-    return false;
   }
 
   /** Kafka's `reuseKTableSourceTopics`: every `builder.table()` source uses its topic as its store's changelog. */
