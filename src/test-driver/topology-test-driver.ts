@@ -6,7 +6,7 @@ import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfigInput } fr
 import { IllegalStateException, InvalidStateStoreException, StreamsException } from '../errors.js';
 import type { ConsumedRecord, Header, ProducerRecord } from '../kafka/port.js';
 import { createGlobalStateTask, type GlobalStateTask } from '../runtime/global-state-task.js';
-import { WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG } from '../dsl/processors/kstream-window-aggregate.js';
+import { WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG } from '../dsl/processors/emit-final-throttle.js';
 import { createStreamTask } from '../runtime/stream-task.js';
 import { taskIdOf, type StreamTask, type TaskEnvironment, type TaskMetricsSink } from '../runtime/task.js';
 import type { Serde } from '../serde/serde.js';
