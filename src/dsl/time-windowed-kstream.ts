@@ -1,4 +1,3 @@
-import { TopologyException } from '../errors.js';
 import { Serdes } from '../serde/serdes.js';
 import type { Windowed } from '../state/windowed.js';
 import { EmitStrategy } from './emit-strategy.js';
@@ -130,11 +129,8 @@ export class TimeWindowedKStream<K, V> {
     let supplier: KTableProcessorSupplier<Windowed<K>, VA>;
     let keySerde: TimeWindowedSerde<K>;
     if (windows instanceof SlidingWindows) {
-      if (this.#emitStrategy.type() === 'ON_WINDOW_CLOSE') {
-        throw new TopologyException('EmitStrategy.onWindowClose() is not supported for SlidingWindows yet; use suppress(Suppressed.untilWindowCloses(...)) for final results');
-      }
       keySerde = new TimeWindowedSerde(mi.keySerde, windows.timeDifferenceMs());
-      supplier = new KStreamSlidingWindowAggregate<K, V, VA>(windows, mi.storeName, slidingWindowStoreBuilder(mi, windows), aggregation, keySerde);
+      supplier = new KStreamSlidingWindowAggregate<K, V, VA>(windows, mi.storeName, slidingWindowStoreBuilder(mi, windows), aggregation, keySerde, this.#emitStrategy.type());
     } else {
       keySerde = new TimeWindowedSerde(mi.keySerde, windows.size());
       supplier = new KStreamWindowAggregate<K, V, VA>(windows, mi.storeName, timeWindowStoreBuilder(mi, windows), aggregation, keySerde, this.#emitStrategy.type());

@@ -10,13 +10,26 @@ import { TimeWindow, Windowed } from '../../state/windowed.js';
 import { change, type Change } from '../internal/change.js';
 import type { KTableProcessorSupplier } from '../internal/ktable-processor-supplier.js';
 import type { KTableValueGetterSupplier } from '../internal/value-getter.js';
+import type { EmitStrategyType } from '../emit-strategy.js';
 import type { SlidingWindows } from '../sliding-windows.js';
+import { EmitFinalThrottle } from './emit-final-throttle.js';
 import { windowStoreValueGetterSupplier } from './kstream-window-aggregate.js';
+import { PendingFinalResults } from './pending-final-results.js';
 import { fillDefaultKeySerde, type DefaultKeySerdeHolder, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
 import { WindowedTupleForwarder } from './windowed-tuple-forwarder.js';
 
 type Stored<VA> = ValueAndTimestamp<VA>;
+
+/** A window as a store scan across keys yields it. */
+interface StoredWindow<K, VA> {
+  readonly key: Windowed<K>;
+  readonly value: Stored<VA>;
+}
+
+function byStart(a: StoredWindow<unknown, unknown>, b: StoredWindow<unknown, unknown>): number {
+  return a.key.window().start() - b.key.window().start();
+}
 
 /** An update of an existing window found by the scan, applied once the scan is done. */
 interface WindowUpdate<VA> {
@@ -41,6 +54,12 @@ interface WindowUpdate<VA> {
  *
  * The scan's results are collected before any window is written, so writes never disturb it;
  * the order of writes and forwards is Kafka's.
+ *
+ * With `EmitStrategy.onWindowClose()` (SEMANTICS §5.7) nothing is forwarded per update; after a
+ * record that went through step 3 (not a dropped record, not an early one: Kafka returns before
+ * its emit there), windows that closed (`end < observedStreamTime - grace`, ends being inclusive)
+ * since the last pass are forwarded once each, by start then key, as `Change(aggregate, null)`
+ * with the window's stored timestamp and the record's headers; throttled by wall-clock time.
  */
 export class KStreamSlidingWindowAggregate<K, V, VA> implements KTableProcessorSupplier<Windowed<K>, VA> {
   #sendOldValues = false;
@@ -51,10 +70,11 @@ export class KStreamSlidingWindowAggregate<K, V, VA> implements KTableProcessorS
     private readonly storeBuilder: StoreBuilder<StateStore>,
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly keySerdeHolder?: DefaultKeySerdeHolder,
+    readonly emitStrategy: EmitStrategyType = 'ON_WINDOW_UPDATE',
   ) {}
 
   get(): Processor<K, V, Windowed<K>, Change<VA>> {
-    return new KStreamSlidingWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.#sendOldValues, this.keySerdeHolder);
+    return new KStreamSlidingWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.#sendOldValues, this.keySerdeHolder, this.emitStrategy);
   }
 
   view(): KTableValueGetterSupplier<Windowed<K>, VA> {
@@ -77,6 +97,9 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   #forwarder!: WindowedTupleForwarder<K, VA>;
   #observedStreamTime = -1;
   readonly #differenceMs: number;
+  readonly #emitFinal: boolean;
+  #throttle!: EmitFinalThrottle;
+  readonly #pending = new PendingFinalResults<StoredWindow<K, VA>>((entry) => entry.key.window().start());
 
   constructor(
     private readonly windows: SlidingWindows,
@@ -84,8 +107,10 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly sendOldValues: boolean,
     private readonly keySerdeHolder: DefaultKeySerdeHolder | undefined,
+    emitStrategy: EmitStrategyType,
   ) {
     this.#differenceMs = windows.timeDifferenceMs();
+    this.#emitFinal = emitStrategy === 'ON_WINDOW_CLOSE';
   }
 
   init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
@@ -93,6 +118,12 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     fillDefaultKeySerde(this.keySerdeHolder, context.appConfigs());
     const store = context.getStateStore<TimestampedWindowStore<K, VA>>(this.storeName);
     this.#store = store;
+    if (this.#emitFinal) {
+      // As Kafka: no cache flush listener, so a cache below only dedupes writes; final results are read back.
+      this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, () => false);
+      this.#throttle = new EmitFinalThrottle(context.appConfigs());
+      return;
+    }
     this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, (forward) =>
       store.setFlushListener(
         (flushed) => forward(new Record(
@@ -118,11 +149,51 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
       dropForExpiredWindow(this.#context, t, `[${t - d},${t}]`, closeTime, this.#observedStreamTime);
       return;
     }
+    if (this.#emitFinal) await this.#keepWindowsAboutToExpire();
     if (t < d) {
       await this.#processEarly(record, closeTime);
       return;
     }
     await this.#processReverse(record, closeTime);
+    if (this.#emitFinal) await this.#maybeEmitFinal(record, closeTime);
+  }
+
+  /** The first window start a pass has not covered (Kafka's `emitRangeLowerBound` for sliding windows). */
+  #emitRangeLowerBound(): number {
+    const last = this.#throttle.lastEmitCloseTime;
+    return last === -1 ? 0 : Math.max(0, last - this.#differenceMs);
+  }
+
+  /**
+   * Before this record's writes: the store hides windows starting at or before its newest start
+   * minus its retention, and no write starts after observed stream time (a right window needs a
+   * later record), so copy what that bound will hide (see {@link PendingFinalResults}).
+   */
+  async #keepWindowsAboutToExpire(): Promise<void> {
+    const through = this.#observedStreamTime - this.#store.retentionPeriodMs;
+    await this.#pending.keepThrough(through, this.#emitRangeLowerBound(), (from, to) => this.#store.fetchAll(from, to));
+  }
+
+  /**
+   * Emit-final (Kafka's `maybeForwardFinalResult` for sliding windows): when the throttle lets a
+   * pass run, forwards every window with start in `[lower, closeTime - D - 1]` (ends inclusive, so
+   * `end < closeTime`), `lower` continuing where the last pass stopped, by start then key.
+   */
+  async #maybeEmitFinal(record: Record<K, V>, closeTime: number): Promise<void> {
+    if (!this.#throttle.shouldEmit(this.#context.currentSystemTimeMs(), closeTime)) return;
+    const upper = closeTime - this.#differenceMs - 1;
+    if (upper < 0) return;
+    const lower = this.#emitRangeLowerBound();
+    const closed = this.#pending.takeRange(lower, upper);
+    const stored: Array<StoredWindow<K, VA>> = [];
+    for await (const entry of this.#store.fetchAll(this.#pending.storeReadFrom(lower), upper)) stored.push(entry);
+    // Both come by (key, start); the held ones all start before the stored ones.
+    closed.sort(byStart);
+    stored.sort(byStart);
+    for (const { key, value } of [...closed, ...stored]) {
+      await this.#forwarder.maybeForward(new Record(key, change(value.value, null), value.timestamp, record.headers));
+    }
+    this.#throttle.emitted(closeTime);
   }
 
   async #processReverse(record: Record<K, V>, closeTime: number): Promise<void> {
@@ -250,6 +321,7 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   async #createCurrentRecordRightWindow(t: number, rightWinAgg: Stored<VA>, record: Record<K, V>): Promise<void> {
     const window = new TimeWindow(t + 1, t + 1 + this.#differenceMs);
     await this.#store.put(record.key, rightWinAgg, window.start());
+    if (this.#emitFinal) return;
     await this.#forwarder.maybeForward(new Record(new Windowed(record.key, window), change(rightWinAgg.value, null), rightWinAgg.timestamp, record.headers));
   }
 
@@ -271,6 +343,7 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     const newAgg = this.aggregation.aggregator(record.key, record.value, oldAgg);
     const newTimestamp = oldAgg === null ? record.timestamp : Math.max(record.timestamp, (valueAndTime as Stored<VA>).timestamp);
     await this.#store.put(record.key, ValueAndTimestamp.make(newAgg, newTimestamp), window.start());
+    if (this.#emitFinal) return;
     await this.#forwarder.maybeForward(new Record(new Windowed(record.key, window), change(newAgg, oldAgg), newTimestamp, record.headers));
   }
 
