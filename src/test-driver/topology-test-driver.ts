@@ -99,7 +99,9 @@ export class TopologyTestDriver implements AsyncDisposable {
       // As Kafka's driver: outer stream-stream joins emit their non-joined results without the
       // runtime's once-a-second throttle, so every test sees them on the record that closes the window.
       [OUTER_JOIN_EMIT_INTERVAL_CONFIG]: 0,
-      // Likewise windowed aggregations with EmitStrategy.onWindowClose() emit on every record.
+      // Likewise windowed aggregations (time, sliding and session windows) with
+      // EmitStrategy.onWindowClose() run their emit pass after every record; a config given here
+      // (the same internal key) brings the throttle back, to test it with advanceWallClockTime().
       [WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG]: 0,
       ...config,
       'application.id': config['application.id'] ?? 'dummy-topology-test-driver-app-id',

@@ -10,8 +10,12 @@ import { SessionWindow, Windowed, type Window } from '../../state/windowed.js';
 import { change, type Change } from '../internal/change.js';
 import type { KTableProcessorSupplier } from '../internal/ktable-processor-supplier.js';
 import type { KTableValueGetterSupplier } from '../internal/value-getter.js';
+import type { EmitStrategyType } from '../emit-strategy.js';
 import type { SessionWindows } from '../session-windows.js';
-import { fillDefaultKeySerde, type DefaultKeySerdeHolder, type WindowAggregation } from './window-aggregation.js';
+import type { SessionWindowedSerde } from '../windowed-serdes.js';
+import { EmitFinalThrottle } from './emit-final-throttle.js';
+import { PendingFinalResults } from './pending-final-results.js';
+import { fillDefaultKeySerde, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
 import { WindowedTupleForwarder } from './windowed-tuple-forwarder.js';
 
@@ -33,6 +37,13 @@ export type SessionMerger<K, VA> = (key: K, aggregate: VA | null, other: VA | nu
  *
  * Forwarded records carry no headers (Kafka builds new records here); through the record cache
  * they carry those of the session's last update.
+ *
+ * With `EmitStrategy.onWindowClose()` (SEMANTICS §5.7) nothing is forwarded per update (merged-away
+ * sessions are not retracted either); after each record with a key, dropped or not, sessions that
+ * closed (`end < observedStreamTime - grace - G`) since the last pass are forwarded once each, by
+ * end, then key bytes, then start, as `Change(aggregate, null)` at the session end with the
+ * record's headers; throttled by wall-clock time. A session merged before it closed is emitted
+ * once, as the merged session.
  */
 export class KStreamSessionWindowAggregate<K, V, VA> implements KTableProcessorSupplier<Windowed<K>, VA> {
   #sendOldValues = false;
@@ -43,11 +54,12 @@ export class KStreamSessionWindowAggregate<K, V, VA> implements KTableProcessorS
     private readonly storeBuilder: StoreBuilder<StateStore>,
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly merger: SessionMerger<K, VA>,
-    private readonly keySerdeHolder?: DefaultKeySerdeHolder,
+    private readonly keySerde?: SessionWindowedSerde<K>,
+    readonly emitStrategy: EmitStrategyType = 'ON_WINDOW_UPDATE',
   ) {}
 
   get(): Processor<K, V, Windowed<K>, Change<VA>> {
-    return new KStreamSessionWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.merger, this.#sendOldValues, this.keySerdeHolder);
+    return new KStreamSessionWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.merger, this.#sendOldValues, this.keySerde, this.emitStrategy);
   }
 
   /** Reads a session's aggregate, timestamped with the session end (Kafka's `KTableSessionWindowValueGetter`). */
@@ -86,6 +98,9 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   #store!: CachedSessionStore<K, VA>;
   #forwarder!: WindowedTupleForwarder<K, VA>;
   #observedStreamTime = -1;
+  readonly #emitFinal: boolean;
+  #throttle!: EmitFinalThrottle;
+  readonly #pending = new PendingFinalResults<KeyValue<Windowed<K>, VA>>((session) => session.key.window().end());
 
   constructor(
     private readonly windows: SessionWindows,
@@ -93,14 +108,23 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly merger: SessionMerger<K, VA>,
     private readonly sendOldValues: boolean,
-    private readonly keySerdeHolder: DefaultKeySerdeHolder | undefined,
-  ) {}
+    private readonly keySerde: SessionWindowedSerde<K> | undefined,
+    emitStrategy: EmitStrategyType,
+  ) {
+    this.#emitFinal = emitStrategy === 'ON_WINDOW_CLOSE';
+  }
 
   init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
     this.#context = context;
-    fillDefaultKeySerde(this.keySerdeHolder, context.appConfigs());
+    fillDefaultKeySerde(this.keySerde, context.appConfigs());
     const store = context.getStateStore<CachedSessionStore<K, VA>>(this.storeName);
     this.#store = store;
+    if (this.#emitFinal) {
+      // As Kafka: no cache flush listener, so a cache below only dedupes writes; final results are read back.
+      this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, () => false);
+      this.#throttle = new EmitFinalThrottle(context.appConfigs());
+      return;
+    }
     // Kafka's SessionCacheFlushListener: a flushed session is forwarded at its end.
     this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, (forward) =>
       typeof store.setFlushListener === 'function' && store.setFlushListener(
@@ -135,22 +159,97 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
 
     if (mergedEnd < closeTime) {
       dropForExpiredWindow(this.#context, t, `[${mergedStart},${mergedEnd}]`, closeTime, this.#observedStreamTime);
-      return;
-    }
-    if (!mergedWindow.equals(newSessionWindow)) {
-      for (const session of merged) {
-        await this.#store.remove(session.key);
-        await this.#maybeForwardUpdate(session.key, session.value, null);
+    } else {
+      if (this.#emitFinal) await this.#keepSessionsAboutToExpire(merged);
+      if (!mergedWindow.equals(newSessionWindow)) {
+        for (const session of merged) {
+          await this.#store.remove(session.key);
+          await this.#maybeForwardUpdate(session.key, session.value, null);
+        }
       }
+      agg = this.aggregation.aggregator(key, record.value, agg);
+      const sessionKey = new Windowed(key, mergedWindow);
+      await this.#store.put(sessionKey, agg);
+      await this.#maybeForwardUpdate(sessionKey, null, agg);
+      // A late session ending right at the store's expiry is skipped by the store; Kafka's keeps it.
+      if (this.#emitFinal) this.#pending.keepWrite({ key: sessionKey, value: agg as VA });
     }
-    agg = this.aggregation.aggregator(key, record.value, agg);
-    const sessionKey = new Windowed(key, mergedWindow);
-    await this.#store.put(sessionKey, agg);
-    await this.#maybeForwardUpdate(sessionKey, null, agg);
+    if (this.#emitFinal) await this.#maybeEmitFinal(record, closeTime);
+  }
+
+  /** The first session end a pass has not covered (Kafka's `emitRangeLowerBound` for sessions). */
+  #emitRangeLowerBound(): number {
+    return Math.max(0, this.#throttle.lastEmitCloseTime);
+  }
+
+  /**
+   * Before this record's writes: the store hides sessions ending at or before its newest end minus
+   * its retention, and no session it writes ends after observed stream time, so copy what that
+   * bound will hide (see {@link PendingFinalResults}), except the sessions this record merges
+   * (removed or overwritten now; the merged session is what gets emitted).
+   */
+  async #keepSessionsAboutToExpire(merged: ReadonlyArray<KeyValue<Windowed<K>, VA>>): Promise<void> {
+    const through = this.#observedStreamTime - this.#store.retentionPeriodMs;
+    await this.#pending.keepThrough(through, this.#emitRangeLowerBound(), (from, to) => endingIn(this.#store.findSessionsRange(undefined, undefined, from, to), from, to));
+    if (merged.length === 0) return;
+    const mergedIds = new Set(merged.map((session) => this.#sessionId(session.key)));
+    this.#pending.remove((session) => mergedIds.has(this.#sessionId(session.key)));
+  }
+
+  /**
+   * Emit-final (Kafka's `maybeForwardFinalResult` for sessions): when the throttle lets a pass
+   * run, forwards every session with end in `[lower, closeTime - 1]`, `lower` being the last
+   * pass's close time (sessions are inclusive, so one ending there was still open then), ordered
+   * as Kafka's time-ordered session store scans: by end, key bytes, start.
+   */
+  async #maybeEmitFinal(record: Record<K, V>, closeTime: number): Promise<void> {
+    if (!this.#throttle.shouldEmit(this.#context.currentSystemTimeMs(), closeTime)) return;
+    const upper = closeTime - 1;
+    if (upper < 0) return;
+    const lower = this.#emitRangeLowerBound();
+    if (upper < lower) return;
+    const closed = this.#pending.takeRange(lower, upper);
+    const from = this.#pending.storeReadFrom(lower);
+    for await (const session of endingIn(this.#store.findSessionsRange(undefined, undefined, from, upper), from, upper)) closed.push(session);
+    const ordered = closed.map((session) => ({ session, keyBytes: this.#keyBytes(session.key) }));
+    ordered.sort((a, b) => byEndKeyStart(a.session.key, a.keyBytes, b.session.key, b.keyBytes));
+    for (const { session } of ordered) {
+      await this.#forwarder.maybeForward(new Record(session.key, change(session.value, null), session.key.window().end(), record.headers));
+    }
+    this.#throttle.emitted(closeTime);
+  }
+
+  /** The key's bytes as the store orders them (undefined without a key serde: then keys sort as equal). */
+  #keyBytes(sessionKey: Windowed<K>): Buffer | undefined {
+    const bytes = this.keySerde?.serialize(this.storeName, sessionKey);
+    // The windowed serde appends end and start (8 bytes each) to the key's bytes.
+    return bytes === null || bytes === undefined ? undefined : bytes.subarray(0, bytes.length - 16);
+  }
+
+  #sessionId(sessionKey: Windowed<K>): string {
+    const window = sessionKey.window();
+    const key = this.#keyBytes(sessionKey)?.toString('hex') ?? String(sessionKey.key());
+    return `${window.start()}/${window.end()}/${key}`;
   }
 
   #maybeForwardUpdate(windowedKey: Windowed<K>, oldAgg: VA | null, newAgg: VA | null): void | Promise<void> {
+    if (this.#emitFinal) return undefined;
     const window: Window = windowedKey.window();
     return this.#forwarder.maybeForward(new Record(windowedKey, change(newAgg, oldAgg), window.end()));
   }
+}
+
+/** The sessions of a `findSessionsRange(…, from, to)` scan that also end by `to`. */
+async function* endingIn<K, VA>(sessions: AsyncIterable<KeyValue<Windowed<K>, VA>>, from: number, to: number): AsyncIterable<KeyValue<Windowed<K>, VA>> {
+  for await (const session of sessions) {
+    const end = session.key.window().end();
+    if (end >= from && end <= to) yield session;
+  }
+}
+
+function byEndKeyStart(a: Windowed<unknown>, aKey: Buffer | undefined, b: Windowed<unknown>, bKey: Buffer | undefined): number {
+  const byEnd = a.window().end() - b.window().end();
+  if (byEnd !== 0) return byEnd;
+  const byKey = aKey === undefined || bKey === undefined ? 0 : Buffer.compare(aKey, bKey);
+  return byKey !== 0 ? byKey : a.window().start() - b.window().start();
 }
