@@ -2,14 +2,17 @@
 export type EmitStrategyType = 'ON_WINDOW_UPDATE' | 'ON_WINDOW_CLOSE';
 
 /**
- * When a time-windowed aggregation emits its results (Kafka's `EmitStrategy`, KIP-825), given to
- * `TimeWindowedKStream.emitStrategy(...)`:
+ * When a windowed aggregation emits its results (Kafka's `EmitStrategy`, KIP-825), given to
+ * `TimeWindowedKStream.emitStrategy(...)` (tumbling, hopping and sliding windows) or
+ * `SessionWindowedKStream.emitStrategy(...)`:
  *
  * - `onWindowUpdate()` (the default): every update of a window's aggregate, deduplicated by the
  *   record cache when there is one (SEMANTICS §5.3);
  * - `onWindowClose()`: only the final aggregate of each window, once, after the window closed
- *   (stream time ≥ window end + grace), without a `suppress()` buffer: the windows are read back
- *   from the aggregation's own store (SEMANTICS §5.7).
+ *   (time windows: stream time ≥ end + grace; sliding: stream time > end + grace; sessions:
+ *   stream time > end + gap + grace), without a `suppress()` buffer: the windows are read back
+ *   from the aggregation's own store after a record, at most once per second of wall-clock time
+ *   (SEMANTICS §5.7).
  *
  * @example
  * builder.stream<string, string>('clicks').groupByKey()

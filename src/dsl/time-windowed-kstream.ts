@@ -64,8 +64,16 @@ export class TimeWindowedKStream<K, V> {
   /**
    * When the aggregation emits (Kafka's `TimeWindowedKStream.emitStrategy`, KIP-825):
    * `EmitStrategy.onWindowUpdate()` (the default) or `EmitStrategy.onWindowClose()`, which emits
-   * each window's final result once after the window closed.
+   * each window's final result once after the window closed (tumbling and hopping windows:
+   * stream time ≥ end + grace; sliding windows, whose ends are inclusive: stream time > end +
+   * grace), at the window's largest record timestamp (SEMANTICS §5.7).
    * @throws TypeError when `strategy` is not an EmitStrategy
+   * @example
+   * // the final count of each 10-second sliding window, once
+   * clicks.groupByKey()
+   *   .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10_000))
+   *   .emitStrategy(EmitStrategy.onWindowClose())
+   *   .count();
    */
   emitStrategy(strategy: EmitStrategy): this {
     if (!(strategy instanceof EmitStrategy)) throw new TypeError(`emitStrategy() takes an EmitStrategy (EmitStrategy.onWindowClose() / onWindowUpdate()), but got: ${String(strategy)}`);
