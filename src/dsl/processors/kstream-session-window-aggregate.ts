@@ -172,7 +172,7 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
       await this.#store.put(sessionKey, agg);
       await this.#maybeForwardUpdate(sessionKey, null, agg);
       // A late session ending right at the store's expiry is skipped by the store; Kafka's keeps it.
-      if (this.#emitFinal) this.#pending.keepWrite({ key: sessionKey, value: agg as VA });
+      if (this.#emitFinal && agg !== null) this.#pending.keepWrite({ key: sessionKey, value: agg });
     }
     if (this.#emitFinal) await this.#maybeEmitFinal(record, closeTime);
   }
