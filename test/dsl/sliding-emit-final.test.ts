@@ -73,17 +73,37 @@ describe.each([false, true])('EmitStrategy.onWindowClose() on sliding windows (c
 
 describe('EmitStrategy.onWindowClose() on sliding windows, throttled', () => {
   // §5.7: at most one pass per emit interval of wall-clock time; a later pass picks up every window
-  // that closed meanwhile, even one the store's retention (2D + grace) already dropped: Kafka's
-  // emit-final store keeps it until its segment expires.
-  it('a pass held back by the wall clock emits later what closed meanwhile', async () => {
+  // that closed meanwhile, but those the store's retention (2D + grace) is about to hide: the
+  // record whose writes hide them forwards them first (Kafka's emit-final store keeps them until
+  // their segment expires, and its next pass emits them).
+  it('a pass held back by the wall clock emits later what closed meanwhile, but not what the store hides', async () => {
     await using run = emitFinalRun(SlidingWindows.ofTimeDifferenceWithNoGrace(10), false, { [EMIT_INTERVAL]: 1_000 });
     // The first pass runs (nothing closed yet), the second is throttled.
     expect(await run.pipeAll([['a', '1', 10], ['a', '2', 15]])).toEqual([]);
     await run.driver.advanceWallClockTime(1_000);
     expect(await run.pipe('b', '3', 16)).toEqual([['a@0/10', 1, 10], ['a@5/15', 2, 15]]);
-    // closeTime 40 closes b's [6,16] and a's [11,21], both past retention once [30,40] is written.
-    expect(await run.pipe('a', '4', 40)).toEqual([]);
+    // closeTime 40 closes b's [6,16] and a's [11,21], both past retention once [30,40] is written:
+    // forwarded before that write, throttle or not (Kafka: with the next pass, at 41).
+    expect(await run.pipe('a', '4', 40)).toEqual([['b@6/16', 1, 16], ['a@11/21', 1, 15]]);
     await run.driver.advanceWallClockTime(1_000);
-    expect(await run.pipe('c', '5', 41)).toEqual([['b@6/16', 1, 16], ['a@11/21', 1, 15], ['a@30/40', 1, 40]]);
+    expect(await run.pipe('c', '5', 41)).toEqual([['a@30/40', 1, 40]]);
+  });
+});
+
+describe('EmitStrategy.onWindowClose() on sliding windows, crash safety', () => {
+  // Our store hides a window once its start is at or below the newest start - retention (2D, no
+  // grace), so a window the throttle held back would then live only in memory and be lost if the
+  // instance died after the input offsets were committed. It is forwarded by the record that
+  // would hide it, before that record's writes, by start then key.
+  it('windows the store is about to hide are forwarded at once, whatever the throttle', async () => {
+    await using run = emitFinalRun(SlidingWindows.ofTimeDifferenceWithNoGrace(10), false, { [EMIT_INTERVAL]: 60_000 });
+    // The first pass runs (nothing closed yet), then the wall clock holds every pass back.
+    expect(await run.pipeAll([['a', '1', 10], ['a', '2', 15], ['b', '3', 16]])).toEqual([]);
+    // Writing [30,40] hides every start <= 20: all four windows, closed, come out now.
+    expect(await run.pipe('a', '4', 40)).toEqual([['a@0/10', 1, 10], ['a@5/15', 2, 15], ['b@6/16', 1, 16], ['a@11/21', 1, 15]]);
+    expect(await run.pipe('c', '5', 41)).toEqual([]);
+    // The next pass reads the store above them: nothing twice.
+    await run.driver.advanceWallClockTime(60_000);
+    expect(await run.pipe('c', '6', 42)).toEqual([['a@30/40', 1, 40], ['c@31/41', 1, 41]]);
   });
 });

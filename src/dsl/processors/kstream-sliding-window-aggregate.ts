@@ -13,23 +13,13 @@ import type { KTableValueGetterSupplier } from '../internal/value-getter.js';
 import type { EmitStrategyType } from '../emit-strategy.js';
 import type { SlidingWindows } from '../sliding-windows.js';
 import { EmitFinalThrottle } from './emit-final-throttle.js';
+import { hiddenThrough } from './final-results-at-expiry.js';
 import { windowStoreValueGetterSupplier } from './kstream-window-aggregate.js';
-import { PendingFinalResults } from './pending-final-results.js';
 import { fillDefaultKeySerde, type DefaultKeySerdeHolder, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
 import { WindowedTupleForwarder } from './windowed-tuple-forwarder.js';
 
 type Stored<VA> = ValueAndTimestamp<VA>;
-
-/** A window as a store scan across keys yields it. */
-interface StoredWindow<K, VA> {
-  readonly key: Windowed<K>;
-  readonly value: Stored<VA>;
-}
-
-function byStart(a: StoredWindow<unknown, unknown>, b: StoredWindow<unknown, unknown>): number {
-  return a.key.window().start() - b.key.window().start();
-}
 
 /** An update of an existing window found by the scan, applied once the scan is done. */
 interface WindowUpdate<VA> {
@@ -60,6 +50,12 @@ interface WindowUpdate<VA> {
  * its emit there), windows that closed (`end < observedStreamTime - grace`, ends being inclusive)
  * since the last pass are forwarded once each, by start then key, as `Change(aggregate, null)`
  * with the window's stored timestamp and the record's headers; throttled by wall-clock time.
+ * Windows the store is about to hide (start <= observed stream time - retention; with the default
+ * retention 2D + grace, long closed) are not left to the next pass: the record whose writes hide
+ * them forwards them, before those writes and whatever the throttle says (see
+ * final-results-at-expiry.ts), so none lives only in memory. The sequence of results is Kafka's;
+ * only a pass the throttle holds back differs: such windows come out earlier, triggered by (and
+ * with the headers of) the record that hides them.
  */
 export class KStreamSlidingWindowAggregate<K, V, VA> implements KTableProcessorSupplier<Windowed<K>, VA> {
   #sendOldValues = false;
@@ -99,7 +95,6 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   readonly #differenceMs: number;
   readonly #emitFinal: boolean;
   #throttle!: EmitFinalThrottle;
-  readonly #pending = new PendingFinalResults<StoredWindow<K, VA>>((entry) => entry.key.window().start());
 
   constructor(
     private readonly windows: SlidingWindows,
@@ -143,13 +138,15 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     }
     const t = record.timestamp;
     const d = this.#differenceMs;
+    const hiddenBefore = this.#hiddenThrough();
     this.#observedStreamTime = Math.max(this.#observedStreamTime, t);
     const closeTime = this.#observedStreamTime - this.windows.gracePeriodMs();
     if (t + 1 + d <= closeTime) {
       dropForExpiredWindow(this.#context, t, `[${t - d},${t}]`, closeTime, this.#observedStreamTime);
       return;
     }
-    if (this.#emitFinal) await this.#keepWindowsAboutToExpire();
+    // Before this record's writes hide them (see final-results-at-expiry.ts): whatever the throttle says.
+    if (this.#emitFinal) await this.#forwardFinal(record, Math.max(hiddenBefore + 1, this.#emitRangeLowerBound()), this.#hiddenThrough());
     if (t < d) {
       await this.#processEarly(record, closeTime);
       return;
@@ -164,36 +161,46 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     return last === -1 ? 0 : Math.max(0, last - this.#differenceMs);
   }
 
-  /**
-   * Before this record's writes: the store hides windows starting at or before its newest start
-   * minus its retention, and no write starts after observed stream time (a right window needs a
-   * later record), so copy what that bound will hide (see {@link PendingFinalResults}).
-   */
-  async #keepWindowsAboutToExpire(): Promise<void> {
-    const through = this.#observedStreamTime - this.#store.retentionPeriodMs;
-    await this.#pending.keepThrough(through, this.#emitRangeLowerBound(), (from, to) => this.#store.fetchAll(from, to));
+  /** Window starts at or below this were forwarded already, or are by the write that makes them (see {@link hiddenThrough}). */
+  #hiddenThrough(): number {
+    return hiddenThrough(this.#observedStreamTime, this.#store.retentionPeriodMs);
   }
 
   /**
    * Emit-final (Kafka's `maybeForwardFinalResult` for sliding windows): when the throttle lets a
    * pass run, forwards every window with start in `[lower, closeTime - D - 1]` (ends inclusive, so
-   * `end < closeTime`), `lower` continuing where the last pass stopped, by start then key.
+   * `end < closeTime`), `lower` continuing where the last pass stopped, except those already
+   * forwarded as hidden.
    */
   async #maybeEmitFinal(record: Record<K, V>, closeTime: number): Promise<void> {
     if (!this.#throttle.shouldEmit(this.#context.currentSystemTimeMs(), closeTime)) return;
     const upper = closeTime - this.#differenceMs - 1;
     if (upper < 0) return;
-    const lower = this.#emitRangeLowerBound();
-    const closed = this.#pending.takeRange(lower, upper);
-    const stored: Array<StoredWindow<K, VA>> = [];
-    for await (const entry of this.#store.fetchAll(this.#pending.storeReadFrom(lower), upper)) stored.push(entry);
-    // Both come by (key, start); the held ones all start before the stored ones.
-    closed.sort(byStart);
-    stored.sort(byStart);
-    for (const { key, value } of [...closed, ...stored]) {
-      await this.#forwarder.maybeForward(new Record(key, change(value.value, null), value.timestamp, record.headers));
-    }
+    await this.#forwardFinal(record, Math.max(this.#emitRangeLowerBound(), this.#hiddenThrough() + 1), upper);
     this.#throttle.emitted(closeTime);
+  }
+
+  /** Forwards the stored windows with start in `[from, to]` as final results, by start then key (Kafka's time-ordered store). */
+  async #forwardFinal(record: Record<K, V>, from: number, to: number): Promise<void> {
+    if (from > to) return;
+    const closed: Array<{ key: Windowed<K>; value: Stored<VA> }> = [];
+    for await (const entry of this.#store.fetchAll(from, to)) closed.push(entry);
+    // The store scans by (key, start); a stable sort by start keeps the keys in order.
+    closed.sort((a, b) => a.key.window().start() - b.key.window().start());
+    for (const { key, value } of closed) await this.#forwardFinalResult(key, value, record);
+  }
+
+  async #forwardFinalResult(key: Windowed<K>, value: Stored<VA>, record: Record<K, V>): Promise<void> {
+    await this.#forwarder.maybeForward(new Record(key, change(value.value, null), value.timestamp, record.headers));
+  }
+
+  /**
+   * After an emit-final write: one at or below {@link hiddenThrough} is read by no pass, so it is
+   * forwarded now. Only with a store supplier retaining less than 2D + grace (the DSL's own stores
+   * retain at least that), where a window may then come out more than once.
+   */
+  async #forwardIfHidden(window: TimeWindow, value: Stored<VA> | null, record: Record<K, V>): Promise<void> {
+    if (value !== null && window.start() <= this.#hiddenThrough()) await this.#forwardFinalResult(new Windowed(record.key, window), value, record);
   }
 
   async #processReverse(record: Record<K, V>, closeTime: number): Promise<void> {
@@ -321,7 +328,7 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   async #createCurrentRecordRightWindow(t: number, rightWinAgg: Stored<VA>, record: Record<K, V>): Promise<void> {
     const window = new TimeWindow(t + 1, t + 1 + this.#differenceMs);
     await this.#store.put(record.key, rightWinAgg, window.start());
-    if (this.#emitFinal) return;
+    if (this.#emitFinal) return this.#forwardIfHidden(window, rightWinAgg, record);
     await this.#forwarder.maybeForward(new Record(new Windowed(record.key, window), change(rightWinAgg.value, null), rightWinAgg.timestamp, record.headers));
   }
 
@@ -342,8 +349,9 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     const oldAgg = ValueAndTimestamp.getValueOrNull(valueAndTime);
     const newAgg = this.aggregation.aggregator(record.key, record.value, oldAgg);
     const newTimestamp = oldAgg === null ? record.timestamp : Math.max(record.timestamp, (valueAndTime as Stored<VA>).timestamp);
-    await this.#store.put(record.key, ValueAndTimestamp.make(newAgg, newTimestamp), window.start());
-    if (this.#emitFinal) return;
+    const stored = ValueAndTimestamp.make(newAgg, newTimestamp);
+    await this.#store.put(record.key, stored, window.start());
+    if (this.#emitFinal) return this.#forwardIfHidden(window, stored, record);
     await this.#forwarder.maybeForward(new Record(new Windowed(record.key, window), change(newAgg, oldAgg), newTimestamp, record.headers));
   }
 
