@@ -56,31 +56,73 @@ describe.each([false, true])('EmitStrategy.onWindowClose() on session windows (c
     expect(await run.pipe('d', '6', 40)).toEqual([['b@24/24', 1, 24]]);
   });
 
-  it('a session ending at the last pass close time comes out with the next pass, though the store already expired it', async () => {
+  it('a session ending exactly at the close time comes out when the store hides it, one pass before Kafka', async () => {
     await using run = emitFinalRun(SessionWindows.ofInactivityGapWithNoGrace(5), cached);
     expect(await run.pipe('b', '1', 5)).toEqual([]);
     // closeTime 5: [5,5] is not closed yet (end < closeTime), but the write of [10,10] moves the
-    // store's retention (gap + grace = 5) past it. Kafka's segmented store still returns it.
-    expect(await run.pipe('a', '2', 10)).toEqual([]);
-    expect(await run.pipe('a', '3', 11)).toEqual([['b@5/5', 1, 5]]);
+    // store's retention (gap + grace = 5) past it, so it is forwarded before that write. Kafka's
+    // segmented store still returns it, and its next pass (at 11) emits it.
+    expect(await run.pipe('a', '2', 10)).toEqual([['b@5/5', 1, 5]]);
+    expect(await run.pipe('a', '3', 11)).toEqual([]);
     // Late, exactly at closeTime 6: accepted (end 6 is not < 6), though our store skips the write
-    // as already expired; Kafka's keeps it, and the next pass emits it.
-    expect(await run.pipe('c', '4', 6)).toEqual([]);
+    // as already expired, so it is forwarded right after it; Kafka's keeps it, and its next pass
+    // (at 12) emits it.
+    expect(await run.pipe('c', '4', 6)).toEqual([['c@6/6', 1, 6]]);
     expect(run.dropped).toBe(0);
-    expect(await run.pipe('d', '5', 12)).toEqual([['c@6/6', 1, 6]]);
+    expect(await run.pipe('d', '5', 12)).toEqual([]);
   });
 });
 
 describe('EmitStrategy.onWindowClose() on session windows, throttled', () => {
-  it('a pass held back by the wall clock emits later every session that closed meanwhile', async () => {
+  it('sessions the store is about to hide do not wait for a pass held back by the wall clock', async () => {
     await using run = emitFinalRun(SessionWindows.ofInactivityGapWithNoGrace(5), false, { [EMIT_INTERVAL]: 1_000 });
-    // The first pass runs (nothing closed), the next two are throttled; at 10, [0,0] and [2,2] close.
+    // The first pass runs (nothing closed), the next two are throttled; at 10, [0,0] and [2,2]
+    // close, and the write of [10,10] hides them (retention gap + grace = 5): forwarded before it,
+    // where Kafka waits for the next pass (at 11).
+    expect(await run.pipe('a', '1', 0)).toEqual([]);
+    expect(await run.pipe('b', '2', 2)).toEqual([]);
+    expect(await run.pipe('a', '3', 10)).toEqual([['a@0/0', 1, 0], ['b@2/2', 1, 2]]);
+    await run.driver.advanceWallClockTime(1_000);
+    expect(await run.pipe('c', '4', 11)).toEqual([]);
+    // a merges into [10,12]; then c's [11,11] and a's [10,12] close, and the write of [20,20] hides them.
+    expect(await run.pipe('a', '5', 12)).toEqual([]);
+    expect(await run.pipe('c', '6', 20)).toEqual([['c@11/11', 1, 11], ['a@10/12', 2, 12]]);
+    await run.driver.advanceWallClockTime(1_000);
+    expect(await run.pipe('d', '7', 21)).toEqual([]);
+  });
+
+  it('with a longer retention, a pass held back by the wall clock emits later what closed meanwhile', async () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('in').groupByKey().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5))
+      .emitStrategy(EmitStrategy.onWindowClose())
+      .count(Materialized.as<string, number>('sessions').withRetention(100))
+      .toStream()
+      .to('out', Produced.with(sessionKeys, Serdes.Long()));
+    await using run = new WindowedRun(builder, sessionKeys, Serdes.Long(), { [EMIT_INTERVAL]: 1_000 });
+    // The store keeps what closes here, so only passes emit: the first runs, the next two are throttled.
     expect(await run.pipeAll([['a', '1', 0], ['b', '2', 2], ['a', '3', 10]])).toEqual([]);
     await run.driver.advanceWallClockTime(1_000);
     expect(await run.pipe('c', '4', 11)).toEqual([['a@0/0', 1, 0], ['b@2/2', 1, 2]]);
-    // a merges into [10,12]; then c's [11,11] and a's [10,12] close while throttled.
     expect(await run.pipeAll([['a', '5', 12], ['c', '6', 20]])).toEqual([]);
     await run.driver.advanceWallClockTime(1_000);
     expect(await run.pipe('d', '7', 21)).toEqual([['c@11/11', 1, 11], ['a@10/12', 2, 12]]);
+  });
+});
+
+describe('EmitStrategy.onWindowClose() on session windows, crash safety', () => {
+  // Our store hides a session once its end is at or below the newest end - retention (gap, no
+  // grace), so a session the throttle held back would then live only in memory and be lost if the
+  // instance died after the input offsets were committed. It is forwarded by the record that
+  // would hide it, before that record's writes, by end, key, start.
+  it('sessions the store is about to hide are forwarded at once, whatever the throttle', async () => {
+    await using run = emitFinalRun(SessionWindows.ofInactivityGapWithNoGrace(5), false, { [EMIT_INTERVAL]: 60_000 });
+    // The first pass runs (nothing closed yet), then the wall clock holds every pass back.
+    expect(await run.pipeAll([['a', '1', 0], ['b', '2', 2], ['a', '3', 3]])).toEqual([]);
+    // Writing [20,20] hides every end <= 15: both sessions, closed, come out now.
+    expect(await run.pipe('c', '4', 20)).toEqual([['b@2/2', 1, 2], ['a@0/3', 2, 3]]);
+    expect(await run.pipe('d', '5', 21)).toEqual([]);
+    // Later ones likewise, and nothing twice.
+    await run.driver.advanceWallClockTime(60_000);
+    expect(await run.pipe('e', '6', 30)).toEqual([['c@20/20', 1, 20], ['d@21/21', 1, 21]]);
   });
 });

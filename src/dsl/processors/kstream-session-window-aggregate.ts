@@ -14,7 +14,7 @@ import type { EmitStrategyType } from '../emit-strategy.js';
 import type { SessionWindows } from '../session-windows.js';
 import type { SessionWindowedSerde } from '../windowed-serdes.js';
 import { EmitFinalThrottle } from './emit-final-throttle.js';
-import { PendingFinalResults } from './pending-final-results.js';
+import { hiddenThrough } from './final-results-at-expiry.js';
 import { fillDefaultKeySerde, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
 import { WindowedTupleForwarder } from './windowed-tuple-forwarder.js';
@@ -44,6 +44,18 @@ export type SessionMerger<K, VA> = (key: K, aggregate: VA | null, other: VA | nu
  * end, then key bytes, then start, as `Change(aggregate, null)` at the session end with the
  * record's headers; throttled by wall-clock time. A session merged before it closed is emitted
  * once, as the merged session.
+ *
+ * Sessions the store is about to hide (end <= observed stream time - retention) are not left to
+ * the next pass: the record whose writes hide them forwards them, before those writes and whatever
+ * the throttle says, and a late session written at or below that bound comes out right after its
+ * write (see final-results-at-expiry.ts), so none lives only in memory. With the default retention
+ * (gap + grace) that bound is the close time, so the passes find nothing left, and compared with
+ * Kafka's sequence: a session ending exactly at the close time comes out with the record that
+ * brought the close time there, one pass earlier than Kafka (whose segmented store still returns
+ * it, so a record at stream time - grace could still merge it there; ours starts a new session); a
+ * late session ending at the close time comes out right after its record, not sorted by key and
+ * start among the others of that end in Kafka's next pass; and the throttle holds none back, so
+ * sessions come out triggered by (and with the headers of) the record that hides them.
  */
 export class KStreamSessionWindowAggregate<K, V, VA> implements KTableProcessorSupplier<Windowed<K>, VA> {
   #sendOldValues = false;
@@ -100,7 +112,6 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   #observedStreamTime = -1;
   readonly #emitFinal: boolean;
   #throttle!: EmitFinalThrottle;
-  readonly #pending = new PendingFinalResults<KeyValue<Windowed<K>, VA>>((session) => session.key.window().end());
 
   constructor(
     private readonly windows: SessionWindows,
@@ -141,6 +152,7 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     }
     const t = record.timestamp;
     const gap = this.windows.inactivityGap();
+    const hiddenBefore = this.#hiddenThrough();
     this.#observedStreamTime = Math.max(this.#observedStreamTime, t);
     const closeTime = this.#observedStreamTime - this.windows.gracePeriodMs() - gap;
 
@@ -160,7 +172,8 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     if (mergedEnd < closeTime) {
       dropForExpiredWindow(this.#context, t, `[${mergedStart},${mergedEnd}]`, closeTime, this.#observedStreamTime);
     } else {
-      if (this.#emitFinal) await this.#keepSessionsAboutToExpire(merged);
+      // Before this record's writes hide them (see final-results-at-expiry.ts): whatever the throttle says.
+      if (this.#emitFinal) await this.#forwardFinal(record, Math.max(hiddenBefore + 1, this.#emitRangeLowerBound()), this.#hiddenThrough(), merged);
       if (!mergedWindow.equals(newSessionWindow)) {
         for (const session of merged) {
           await this.#store.remove(session.key);
@@ -171,8 +184,8 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
       const sessionKey = new Windowed(key, mergedWindow);
       await this.#store.put(sessionKey, agg);
       await this.#maybeForwardUpdate(sessionKey, null, agg);
-      // A late session ending right at the store's expiry is skipped by the store; Kafka's keeps it.
-      if (this.#emitFinal && agg !== null) this.#pending.keepWrite({ key: sessionKey, value: agg });
+      // A late session ending right at the close time, skipped by the store as expired (Kafka's keeps it).
+      if (this.#emitFinal && agg !== null && mergedEnd <= this.#hiddenThrough()) await this.#forwardFinalResult(sessionKey, agg, record);
     }
     if (this.#emitFinal) await this.#maybeEmitFinal(record, closeTime);
   }
@@ -182,25 +195,16 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     return Math.max(0, this.#throttle.lastEmitCloseTime);
   }
 
-  /**
-   * Before this record's writes: the store hides sessions ending at or before its newest end minus
-   * its retention, and no session it writes ends after observed stream time, so copy what that
-   * bound will hide (see {@link PendingFinalResults}), except the sessions this record merges
-   * (removed or overwritten now; the merged session is what gets emitted).
-   */
-  async #keepSessionsAboutToExpire(merged: ReadonlyArray<KeyValue<Windowed<K>, VA>>): Promise<void> {
-    const through = this.#observedStreamTime - this.#store.retentionPeriodMs;
-    await this.#pending.keepThrough(through, this.#emitRangeLowerBound(), (from, to) => endingIn(this.#store.findSessionsRange(undefined, undefined, from, to), from, to));
-    if (merged.length === 0) return;
-    const mergedIds = new Set(merged.map((session) => this.#sessionId(session.key)));
-    this.#pending.remove((session) => mergedIds.has(this.#sessionId(session.key)));
+  /** Session ends at or below this were forwarded already, or are by the write that makes them (see {@link hiddenThrough}). */
+  #hiddenThrough(): number {
+    return hiddenThrough(this.#observedStreamTime, this.#store.retentionPeriodMs);
   }
 
   /**
    * Emit-final (Kafka's `maybeForwardFinalResult` for sessions): when the throttle lets a pass
    * run, forwards every session with end in `[lower, closeTime - 1]`, `lower` being the last
-   * pass's close time (sessions are inclusive, so one ending there was still open then), ordered
-   * as Kafka's time-ordered session store scans: by end, key bytes, start.
+   * pass's close time (sessions are inclusive, so one ending there was still open then), except
+   * those already forwarded as hidden.
    */
   async #maybeEmitFinal(record: Record<K, V>, closeTime: number): Promise<void> {
     if (!this.#throttle.shouldEmit(this.#context.currentSystemTimeMs(), closeTime)) return;
@@ -208,15 +212,28 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     if (upper < 0) return;
     const lower = this.#emitRangeLowerBound();
     if (upper < lower) return;
-    const closed = this.#pending.takeRange(lower, upper);
-    const from = this.#pending.storeReadFrom(lower);
-    for await (const session of endingIn(this.#store.findSessionsRange(undefined, undefined, from, upper), from, upper)) closed.push(session);
-    const ordered = closed.map((session) => ({ session, keyBytes: this.#keyBytes(session.key) }));
-    ordered.sort((a, b) => byEndKeyStart(a.session.key, a.keyBytes, b.session.key, b.keyBytes));
-    for (const { session } of ordered) {
-      await this.#forwarder.maybeForward(new Record(session.key, change(session.value, null), session.key.window().end(), record.headers));
-    }
+    await this.#forwardFinal(record, Math.max(lower, this.#hiddenThrough() + 1), upper);
     this.#throttle.emitted(closeTime);
+  }
+
+  /**
+   * Forwards the stored sessions with end in `[from, to]` as final results, but those in `merged`
+   * (this record merges them: its merged session is what comes out), ordered as Kafka's
+   * time-ordered session store scans: by end, key bytes, start.
+   */
+  async #forwardFinal(record: Record<K, V>, from: number, to: number, merged: ReadonlyArray<KeyValue<Windowed<K>, VA>> = []): Promise<void> {
+    if (from > to) return;
+    const mergedIds = new Set(merged.map((session) => this.#sessionId(session.key)));
+    const closed: Array<{ session: KeyValue<Windowed<K>, VA>; keyBytes: Buffer | undefined }> = [];
+    for await (const session of endingIn(this.#store.findSessionsRange(undefined, undefined, from, to), from, to)) {
+      if (mergedIds.size === 0 || !mergedIds.has(this.#sessionId(session.key))) closed.push({ session, keyBytes: this.#keyBytes(session.key) });
+    }
+    closed.sort((a, b) => byEndKeyStart(a.session.key, a.keyBytes, b.session.key, b.keyBytes));
+    for (const { session } of closed) await this.#forwardFinalResult(session.key, session.value, record);
+  }
+
+  async #forwardFinalResult(sessionKey: Windowed<K>, aggregate: VA, record: Record<K, V>): Promise<void> {
+    await this.#forwarder.maybeForward(new Record(sessionKey, change(aggregate, null), sessionKey.window().end(), record.headers));
   }
 
   /** The key's bytes as the store orders them (undefined without a key serde: then keys sort as equal). */
