@@ -66,6 +66,13 @@ export class SessionWindowedKStream<K, V> {
    *   others before it closed comes out once, as the merged session; nothing is retracted. The
    *   sessions are read back from the aggregation's own store after a record, at most once per
    *   second of wall-clock time (every record under the TopologyTestDriver), SEMANTICS §5.7.
+   *   Sessions the store is about to hide (end <= stream time - retention) come out at once,
+   *   with the record that hides them and whatever the throttle says, so a killed instance loses
+   *   none. With the default retention (gap + grace) that is every session once stream time >=
+   *   its end + gap + grace: one ending exactly at that close time comes out one pass earlier than
+   *   in Kafka (whose store still returns it, and could still extend it with a record at stream
+   *   time - grace; ours starts a new session), and a late one ending there right after its
+   *   record, not ordered by key among the others of that end.
    *
    * @param strategy `EmitStrategy.onWindowClose()` or `EmitStrategy.onWindowUpdate()`
    * @returns this stream, to aggregate next

@@ -66,7 +66,10 @@ export class TimeWindowedKStream<K, V> {
    * `EmitStrategy.onWindowUpdate()` (the default) or `EmitStrategy.onWindowClose()`, which emits
    * each window's final result once after the window closed (tumbling and hopping windows:
    * stream time ≥ end + grace; sliding windows, whose ends are inclusive: stream time > end +
-   * grace), at the window's largest record timestamp (SEMANTICS §5.7).
+   * grace), at the window's largest record timestamp (SEMANTICS §5.7). Sliding windows the
+   * store is about to hide (start <= stream time - retention, long closed) come out at once, with
+   * the record that hides them, even when the wall-clock throttle holds the next pass back, so a
+   * killed instance loses none; the order of results stays Kafka's.
    * @throws TypeError when `strategy` is not an EmitStrategy
    * @example
    * // the final count of each 10-second sliding window, once

@@ -12,7 +12,9 @@ export const WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG = '__emit.interval.ms.kst
  *
  * Kafka keeps the last emitted close time in the task's commit metadata, so a restarted task goes
  * on from there; ours lives in memory, so after a restart the first pass starts again from 0 and
- * re-emits the closed windows the store still holds.
+ * re-emits the closed windows the store still holds. Sliding windows and sessions never wait for a
+ * pass once their store is about to hide them (see final-results-at-expiry.ts), so the throttle
+ * cannot hold back anything that lives only in memory.
  */
 export class EmitFinalThrottle {
   readonly #intervalMs: number;
