@@ -2,14 +2,20 @@
 export type EmitStrategyType = 'ON_WINDOW_UPDATE' | 'ON_WINDOW_CLOSE';
 
 /**
- * When a time-windowed aggregation emits its results (Kafka's `EmitStrategy`, KIP-825), given to
- * `TimeWindowedKStream.emitStrategy(...)`:
+ * When a windowed aggregation emits its results (Kafka's `EmitStrategy`, KIP-825), given to
+ * `TimeWindowedKStream.emitStrategy(...)` (tumbling, hopping and sliding windows) or
+ * `SessionWindowedKStream.emitStrategy(...)`:
  *
  * - `onWindowUpdate()` (the default): every update of a window's aggregate, deduplicated by the
  *   record cache when there is one (SEMANTICS §5.3);
  * - `onWindowClose()`: only the final aggregate of each window, once, after the window closed
- *   (stream time ≥ window end + grace), without a `suppress()` buffer: the windows are read back
- *   from the aggregation's own store (SEMANTICS §5.7).
+ *   (time windows: stream time ≥ end + grace; sliding: stream time > end + grace; sessions:
+ *   stream time > end + gap + grace), without a `suppress()` buffer: the windows are read back
+ *   from the aggregation's own store after a record, at most once per second of wall-clock time
+ *   (SEMANTICS §5.7). Sliding windows and sessions that the store is about to hide (retention)
+ *   come out at once, with the record that hides them, so a killed instance loses none; with the
+ *   default session retention (gap + grace) that includes a session ending exactly at the close
+ *   time, which Kafka emits one pass later (see `SessionWindowedKStream.emitStrategy`).
  *
  * @example
  * builder.stream<string, string>('clicks').groupByKey()

@@ -1,5 +1,6 @@
 import { Serdes } from '../serde/serdes.js';
 import type { Windowed } from '../state/windowed.js';
+import { EmitStrategy } from './emit-strategy.js';
 import type { Aggregator, Initializer, Reducer } from './functions.js';
 import { requireFunction } from './internal/arguments.js';
 import type { GroupedStreamAggregateBuilder } from './internal/grouped-stream-aggregate-builder.js';
@@ -46,11 +47,50 @@ export type Merger<K, VA> = (key: K, aggregate: VA, otherAggregate: VA) => VA;
 export class SessionWindowedKStream<K, V> {
   readonly #grouped: GroupedStreamAggregateBuilder<K, V>;
   readonly #windows: SessionWindows;
+  #emitStrategy = EmitStrategy.onWindowUpdate();
 
   /** @internal Made by `KGroupedStream.windowedBy()`. */
   constructor(grouped: GroupedStreamAggregateBuilder<K, V>, windows: SessionWindows) {
     this.#grouped = grouped;
     this.#windows = windows;
+  }
+
+  /**
+   * When the aggregation emits (Kafka's `SessionWindowedKStream.emitStrategy`, KIP-825), for the
+   * aggregations called after it:
+   *
+   * - `EmitStrategy.onWindowUpdate()` (the default): every update of a session, merged-away
+   *   sessions retracted with tombstones, deduplicated by the record cache when there is one;
+   * - `EmitStrategy.onWindowClose()`: each session once, its final aggregate, after it closed
+   *   (stream time > session end + gap + grace), at the session end. A session that merged with
+   *   others before it closed comes out once, as the merged session; nothing is retracted. The
+   *   sessions are read back from the aggregation's own store after a record, at most once per
+   *   second of wall-clock time (every record under the TopologyTestDriver), SEMANTICS §5.7.
+   *   Sessions the store is about to hide (end <= stream time - retention) come out at once,
+   *   with the record that hides them and whatever the throttle says, so a killed instance loses
+   *   none. With the default retention (gap + grace) that is every session once stream time >=
+   *   its end + gap + grace: one ending exactly at that close time comes out one pass earlier than
+   *   in Kafka (whose store still returns it, and could still extend it with a record at stream
+   *   time - grace; ours starts a new session), and a late one ending there right after its
+   *   record, not ordered by key among the others of that end.
+   *
+   * @param strategy `EmitStrategy.onWindowClose()` or `EmitStrategy.onWindowUpdate()`
+   * @returns this stream, to aggregate next
+   * @throws TypeError when `strategy` is not an EmitStrategy
+   * @example
+   * // one record per finished visit: the number of clicks, when 30 minutes passed without one
+   * clicks.groupByKey()
+   *   .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(30 * 60_000))
+   *   .emitStrategy(EmitStrategy.onWindowClose())
+   *   .count()
+   *   .toStream()
+   *   .to('visits');
+   * @see Suppressed.untilWindowCloses for the same final results through a suppression buffer
+   */
+  emitStrategy(strategy: EmitStrategy): this {
+    if (!(strategy instanceof EmitStrategy)) throw new TypeError(`emitStrategy() takes an EmitStrategy (EmitStrategy.onWindowClose() / onWindowUpdate()), but got: ${String(strategy)}`);
+    this.#emitStrategy = strategy;
+    return this;
   }
 
   /**
@@ -120,7 +160,7 @@ export class SessionWindowedKStream<K, V> {
   ): KTable<Windowed<K>, VA> {
     const name = orElseGenerate(this.#grouped.spec.builder, named?.name, prefix);
     const keySerde = new SessionWindowedSerde(mi.keySerde);
-    const supplier = new KStreamSessionWindowAggregate<K, V, VA>(this.#windows, mi.storeName, sessionStoreBuilder(mi, this.#windows), aggregation, merger, keySerde);
+    const supplier = new KStreamSessionWindowAggregate<K, V, VA>(this.#windows, mi.storeName, sessionStoreBuilder(mi, this.#windows), aggregation, merger, keySerde, this.#emitStrategy.type());
     const built = this.#grouped.build(name, mi.storeName, supplier);
     return new KTable<Windowed<K>, VA>({ ...built, keySerde, valueSerde: mi.valueSerde, queryableStoreName: mi.queryableStoreName });
   }

@@ -1,4 +1,3 @@
-import { TopologyException } from '../errors.js';
 import { Serdes } from '../serde/serdes.js';
 import type { Windowed } from '../state/windowed.js';
 import { EmitStrategy } from './emit-strategy.js';
@@ -65,8 +64,19 @@ export class TimeWindowedKStream<K, V> {
   /**
    * When the aggregation emits (Kafka's `TimeWindowedKStream.emitStrategy`, KIP-825):
    * `EmitStrategy.onWindowUpdate()` (the default) or `EmitStrategy.onWindowClose()`, which emits
-   * each window's final result once after the window closed.
+   * each window's final result once after the window closed (tumbling and hopping windows:
+   * stream time ≥ end + grace; sliding windows, whose ends are inclusive: stream time > end +
+   * grace), at the window's largest record timestamp (SEMANTICS §5.7). Sliding windows the
+   * store is about to hide (start <= stream time - retention, long closed) come out at once, with
+   * the record that hides them, even when the wall-clock throttle holds the next pass back, so a
+   * killed instance loses none; the order of results stays Kafka's.
    * @throws TypeError when `strategy` is not an EmitStrategy
+   * @example
+   * // the final count of each 10-second sliding window, once
+   * clicks.groupByKey()
+   *   .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10_000))
+   *   .emitStrategy(EmitStrategy.onWindowClose())
+   *   .count();
    */
   emitStrategy(strategy: EmitStrategy): this {
     if (!(strategy instanceof EmitStrategy)) throw new TypeError(`emitStrategy() takes an EmitStrategy (EmitStrategy.onWindowClose() / onWindowUpdate()), but got: ${String(strategy)}`);
@@ -130,11 +140,8 @@ export class TimeWindowedKStream<K, V> {
     let supplier: KTableProcessorSupplier<Windowed<K>, VA>;
     let keySerde: TimeWindowedSerde<K>;
     if (windows instanceof SlidingWindows) {
-      if (this.#emitStrategy.type() === 'ON_WINDOW_CLOSE') {
-        throw new TopologyException('EmitStrategy.onWindowClose() is not supported for SlidingWindows yet; use suppress(Suppressed.untilWindowCloses(...)) for final results');
-      }
       keySerde = new TimeWindowedSerde(mi.keySerde, windows.timeDifferenceMs());
-      supplier = new KStreamSlidingWindowAggregate<K, V, VA>(windows, mi.storeName, slidingWindowStoreBuilder(mi, windows), aggregation, keySerde);
+      supplier = new KStreamSlidingWindowAggregate<K, V, VA>(windows, mi.storeName, slidingWindowStoreBuilder(mi, windows), aggregation, keySerde, this.#emitStrategy.type());
     } else {
       keySerde = new TimeWindowedSerde(mi.keySerde, windows.size());
       supplier = new KStreamWindowAggregate<K, V, VA>(windows, mi.storeName, timeWindowStoreBuilder(mi, windows), aggregation, keySerde, this.#emitStrategy.type());

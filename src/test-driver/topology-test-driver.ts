@@ -6,7 +6,7 @@ import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfigInput } fr
 import { IllegalStateException, InvalidStateStoreException, StreamsException } from '../errors.js';
 import type { ConsumedRecord, Header, ProducerRecord } from '../kafka/port.js';
 import { createGlobalStateTask, type GlobalStateTask } from '../runtime/global-state-task.js';
-import { WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG } from '../dsl/processors/kstream-window-aggregate.js';
+import { WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG } from '../dsl/processors/emit-final-throttle.js';
 import { createStreamTask } from '../runtime/stream-task.js';
 import { taskIdOf, type StreamTask, type TaskEnvironment, type TaskMetricsSink } from '../runtime/task.js';
 import type { Serde } from '../serde/serde.js';
@@ -99,7 +99,9 @@ export class TopologyTestDriver implements AsyncDisposable {
       // As Kafka's driver: outer stream-stream joins emit their non-joined results without the
       // runtime's once-a-second throttle, so every test sees them on the record that closes the window.
       [OUTER_JOIN_EMIT_INTERVAL_CONFIG]: 0,
-      // Likewise windowed aggregations with EmitStrategy.onWindowClose() emit on every record.
+      // Likewise windowed aggregations (time, sliding and session windows) with
+      // EmitStrategy.onWindowClose() run their emit pass after every record; a config given here
+      // (the same internal key) brings the throttle back, to test it with advanceWallClockTime().
       [WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG]: 0,
       ...config,
       'application.id': config['application.id'] ?? 'dummy-topology-test-driver-app-id',

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { EmitStrategy } from '../../src/dsl/emit-strategy.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { Produced } from '../../src/dsl/produced.js';
+import { SessionWindows } from '../../src/dsl/session-windows.js';
 import { SlidingWindows } from '../../src/dsl/sliding-windows.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { TimeWindows } from '../../src/dsl/time-windows.js';
 import { WindowedSerdes } from '../../src/dsl/windowed-serdes.js';
-import { TopologyException } from '../../src/errors.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { WindowedRun } from './window-driver.js';
 
@@ -94,9 +94,12 @@ describe('EmitStrategy', () => {
     expect(EmitStrategy.onWindowUpdate().type()).toBe('ON_WINDOW_UPDATE');
   });
 
-  it('refuses onWindowClose() for sliding windows (not built yet) and non-strategies', () => {
+  it('takes onWindowClose() for every kind of window, and refuses what is not a strategy', () => {
     const grouped = () => new StreamsBuilder().stream<string, string>('in').groupByKey();
-    expect(() => grouped().windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10)).emitStrategy(EmitStrategy.onWindowClose()).count()).toThrow(TopologyException);
+    expect(() => grouped().windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10)).emitStrategy(EmitStrategy.onWindowClose()).count()).not.toThrow();
+    expect(() => grouped().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10)).emitStrategy(EmitStrategy.onWindowClose()).count()).not.toThrow();
     expect(() => grouped().windowedBy(TimeWindows.ofSizeWithNoGrace(10)).emitStrategy('close' as never)).toThrow(TypeError);
+    expect(() => grouped().windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10)).emitStrategy(undefined as never)).toThrow(TypeError);
+    expect(() => grouped().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10)).emitStrategy({} as never)).toThrow(TypeError);
   });
 });

@@ -10,8 +10,12 @@ import { SessionWindow, Windowed, type Window } from '../../state/windowed.js';
 import { change, type Change } from '../internal/change.js';
 import type { KTableProcessorSupplier } from '../internal/ktable-processor-supplier.js';
 import type { KTableValueGetterSupplier } from '../internal/value-getter.js';
+import type { EmitStrategyType } from '../emit-strategy.js';
 import type { SessionWindows } from '../session-windows.js';
-import { fillDefaultKeySerde, type DefaultKeySerdeHolder, type WindowAggregation } from './window-aggregation.js';
+import type { SessionWindowedSerde } from '../windowed-serdes.js';
+import { EmitFinalThrottle } from './emit-final-throttle.js';
+import { hiddenThrough } from './final-results-at-expiry.js';
+import { fillDefaultKeySerde, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
 import { WindowedTupleForwarder } from './windowed-tuple-forwarder.js';
 
@@ -33,6 +37,25 @@ export type SessionMerger<K, VA> = (key: K, aggregate: VA | null, other: VA | nu
  *
  * Forwarded records carry no headers (Kafka builds new records here); through the record cache
  * they carry those of the session's last update.
+ *
+ * With `EmitStrategy.onWindowClose()` (SEMANTICS §5.7) nothing is forwarded per update (merged-away
+ * sessions are not retracted either); after each record with a key, dropped or not, sessions that
+ * closed (`end < observedStreamTime - grace - G`) since the last pass are forwarded once each, by
+ * end, then key bytes, then start, as `Change(aggregate, null)` at the session end with the
+ * record's headers; throttled by wall-clock time. A session merged before it closed is emitted
+ * once, as the merged session.
+ *
+ * Sessions the store is about to hide (end <= observed stream time - retention) are not left to
+ * the next pass: the record whose writes hide them forwards them, before those writes and whatever
+ * the throttle says, and a late session written at or below that bound comes out right after its
+ * write (see final-results-at-expiry.ts), so none lives only in memory. With the default retention
+ * (gap + grace) that bound is the close time, so the passes find nothing left, and compared with
+ * Kafka's sequence: a session ending exactly at the close time comes out with the record that
+ * brought the close time there, one pass earlier than Kafka (whose segmented store still returns
+ * it, so a record at stream time - grace could still merge it there; ours starts a new session); a
+ * late session ending at the close time comes out right after its record, not sorted by key and
+ * start among the others of that end in Kafka's next pass; and the throttle holds none back, so
+ * sessions come out triggered by (and with the headers of) the record that hides them.
  */
 export class KStreamSessionWindowAggregate<K, V, VA> implements KTableProcessorSupplier<Windowed<K>, VA> {
   #sendOldValues = false;
@@ -43,11 +66,12 @@ export class KStreamSessionWindowAggregate<K, V, VA> implements KTableProcessorS
     private readonly storeBuilder: StoreBuilder<StateStore>,
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly merger: SessionMerger<K, VA>,
-    private readonly keySerdeHolder?: DefaultKeySerdeHolder,
+    private readonly keySerde?: SessionWindowedSerde<K>,
+    readonly emitStrategy: EmitStrategyType = 'ON_WINDOW_UPDATE',
   ) {}
 
   get(): Processor<K, V, Windowed<K>, Change<VA>> {
-    return new KStreamSessionWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.merger, this.#sendOldValues, this.keySerdeHolder);
+    return new KStreamSessionWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.merger, this.#sendOldValues, this.keySerde, this.emitStrategy);
   }
 
   /** Reads a session's aggregate, timestamped with the session end (Kafka's `KTableSessionWindowValueGetter`). */
@@ -86,6 +110,8 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   #store!: CachedSessionStore<K, VA>;
   #forwarder!: WindowedTupleForwarder<K, VA>;
   #observedStreamTime = -1;
+  readonly #emitFinal: boolean;
+  #throttle!: EmitFinalThrottle;
 
   constructor(
     private readonly windows: SessionWindows,
@@ -93,14 +119,23 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly merger: SessionMerger<K, VA>,
     private readonly sendOldValues: boolean,
-    private readonly keySerdeHolder: DefaultKeySerdeHolder | undefined,
-  ) {}
+    private readonly keySerde: SessionWindowedSerde<K> | undefined,
+    emitStrategy: EmitStrategyType,
+  ) {
+    this.#emitFinal = emitStrategy === 'ON_WINDOW_CLOSE';
+  }
 
   init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
     this.#context = context;
-    fillDefaultKeySerde(this.keySerdeHolder, context.appConfigs());
+    fillDefaultKeySerde(this.keySerde, context.appConfigs());
     const store = context.getStateStore<CachedSessionStore<K, VA>>(this.storeName);
     this.#store = store;
+    if (this.#emitFinal) {
+      // As Kafka: no cache flush listener, so a cache below only dedupes writes; final results are read back.
+      this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, () => false);
+      this.#throttle = new EmitFinalThrottle(context.appConfigs());
+      return;
+    }
     // Kafka's SessionCacheFlushListener: a flushed session is forwarded at its end.
     this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, (forward) =>
       typeof store.setFlushListener === 'function' && store.setFlushListener(
@@ -117,6 +152,7 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     }
     const t = record.timestamp;
     const gap = this.windows.inactivityGap();
+    const hiddenBefore = this.#hiddenThrough();
     this.#observedStreamTime = Math.max(this.#observedStreamTime, t);
     const closeTime = this.#observedStreamTime - this.windows.gracePeriodMs() - gap;
 
@@ -135,22 +171,102 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
 
     if (mergedEnd < closeTime) {
       dropForExpiredWindow(this.#context, t, `[${mergedStart},${mergedEnd}]`, closeTime, this.#observedStreamTime);
-      return;
-    }
-    if (!mergedWindow.equals(newSessionWindow)) {
-      for (const session of merged) {
-        await this.#store.remove(session.key);
-        await this.#maybeForwardUpdate(session.key, session.value, null);
+    } else {
+      // Before this record's writes hide them (see final-results-at-expiry.ts): whatever the throttle says.
+      if (this.#emitFinal) await this.#forwardFinal(record, Math.max(hiddenBefore + 1, this.#emitRangeLowerBound()), this.#hiddenThrough(), merged);
+      if (!mergedWindow.equals(newSessionWindow)) {
+        for (const session of merged) {
+          await this.#store.remove(session.key);
+          await this.#maybeForwardUpdate(session.key, session.value, null);
+        }
       }
+      agg = this.aggregation.aggregator(key, record.value, agg);
+      const sessionKey = new Windowed(key, mergedWindow);
+      await this.#store.put(sessionKey, agg);
+      await this.#maybeForwardUpdate(sessionKey, null, agg);
+      // A late session ending right at the close time, skipped by the store as expired (Kafka's keeps it).
+      if (this.#emitFinal && agg !== null && mergedEnd <= this.#hiddenThrough()) await this.#forwardFinalResult(sessionKey, agg, record);
     }
-    agg = this.aggregation.aggregator(key, record.value, agg);
-    const sessionKey = new Windowed(key, mergedWindow);
-    await this.#store.put(sessionKey, agg);
-    await this.#maybeForwardUpdate(sessionKey, null, agg);
+    if (this.#emitFinal) await this.#maybeEmitFinal(record, closeTime);
+  }
+
+  /** The first session end a pass has not covered (Kafka's `emitRangeLowerBound` for sessions). */
+  #emitRangeLowerBound(): number {
+    return Math.max(0, this.#throttle.lastEmitCloseTime);
+  }
+
+  /** Session ends at or below this were forwarded already, or are by the write that makes them (see {@link hiddenThrough}). */
+  #hiddenThrough(): number {
+    return hiddenThrough(this.#observedStreamTime, this.#store.retentionPeriodMs);
+  }
+
+  /**
+   * Emit-final (Kafka's `maybeForwardFinalResult` for sessions): when the throttle lets a pass
+   * run, forwards every session with end in `[lower, closeTime - 1]`, `lower` being the last
+   * pass's close time (sessions are inclusive, so one ending there was still open then), except
+   * those already forwarded as hidden.
+   */
+  async #maybeEmitFinal(record: Record<K, V>, closeTime: number): Promise<void> {
+    if (!this.#throttle.shouldEmit(this.#context.currentSystemTimeMs(), closeTime)) return;
+    const upper = closeTime - 1;
+    if (upper < 0) return;
+    const lower = this.#emitRangeLowerBound();
+    if (upper < lower) return;
+    await this.#forwardFinal(record, Math.max(lower, this.#hiddenThrough() + 1), upper);
+    this.#throttle.emitted(closeTime);
+  }
+
+  /**
+   * Forwards the stored sessions with end in `[from, to]` as final results, but those in `merged`
+   * (this record merges them: its merged session is what comes out), ordered as Kafka's
+   * time-ordered session store scans: by end, key bytes, start.
+   */
+  async #forwardFinal(record: Record<K, V>, from: number, to: number, merged: ReadonlyArray<KeyValue<Windowed<K>, VA>> = []): Promise<void> {
+    if (from > to) return;
+    const mergedIds = new Set(merged.map((session) => this.#sessionId(session.key)));
+    const closed: Array<{ session: KeyValue<Windowed<K>, VA>; keyBytes: Buffer | undefined }> = [];
+    for await (const session of endingIn(this.#store.findSessionsRange(undefined, undefined, from, to), from, to)) {
+      if (mergedIds.size === 0 || !mergedIds.has(this.#sessionId(session.key))) closed.push({ session, keyBytes: this.#keyBytes(session.key) });
+    }
+    closed.sort((a, b) => byEndKeyStart(a.session.key, a.keyBytes, b.session.key, b.keyBytes));
+    for (const { session } of closed) await this.#forwardFinalResult(session.key, session.value, record);
+  }
+
+  async #forwardFinalResult(sessionKey: Windowed<K>, aggregate: VA, record: Record<K, V>): Promise<void> {
+    await this.#forwarder.maybeForward(new Record(sessionKey, change(aggregate, null), sessionKey.window().end(), record.headers));
+  }
+
+  /** The key's bytes as the store orders them (undefined without a key serde: then keys sort as equal). */
+  #keyBytes(sessionKey: Windowed<K>): Buffer | undefined {
+    const bytes = this.keySerde?.serialize(this.storeName, sessionKey);
+    // The windowed serde appends end and start (8 bytes each) to the key's bytes.
+    return bytes === null || bytes === undefined ? undefined : bytes.subarray(0, bytes.length - 16);
+  }
+
+  #sessionId(sessionKey: Windowed<K>): string {
+    const window = sessionKey.window();
+    const key = this.#keyBytes(sessionKey)?.toString('hex') ?? String(sessionKey.key());
+    return `${window.start()}/${window.end()}/${key}`;
   }
 
   #maybeForwardUpdate(windowedKey: Windowed<K>, oldAgg: VA | null, newAgg: VA | null): void | Promise<void> {
+    if (this.#emitFinal) return undefined;
     const window: Window = windowedKey.window();
     return this.#forwarder.maybeForward(new Record(windowedKey, change(newAgg, oldAgg), window.end()));
   }
+}
+
+/** The sessions of a `findSessionsRange(…, from, to)` scan that also end by `to`. */
+async function* endingIn<K, VA>(sessions: AsyncIterable<KeyValue<Windowed<K>, VA>>, from: number, to: number): AsyncIterable<KeyValue<Windowed<K>, VA>> {
+  for await (const session of sessions) {
+    const end = session.key.window().end();
+    if (end >= from && end <= to) yield session;
+  }
+}
+
+function byEndKeyStart(a: Windowed<unknown>, aKey: Buffer | undefined, b: Windowed<unknown>, bKey: Buffer | undefined): number {
+  const byEnd = a.window().end() - b.window().end();
+  if (byEnd !== 0) return byEnd;
+  const byKey = aKey === undefined || bKey === undefined ? 0 : Buffer.compare(aKey, bKey);
+  return byKey !== 0 ? byKey : a.window().start() - b.window().start();
 }

@@ -10,7 +10,10 @@ import { TimeWindow, Windowed } from '../../state/windowed.js';
 import { change, type Change } from '../internal/change.js';
 import type { KTableProcessorSupplier } from '../internal/ktable-processor-supplier.js';
 import type { KTableValueGetterSupplier } from '../internal/value-getter.js';
+import type { EmitStrategyType } from '../emit-strategy.js';
 import type { SlidingWindows } from '../sliding-windows.js';
+import { EmitFinalThrottle } from './emit-final-throttle.js';
+import { hiddenThrough } from './final-results-at-expiry.js';
 import { windowStoreValueGetterSupplier } from './kstream-window-aggregate.js';
 import { fillDefaultKeySerde, type DefaultKeySerdeHolder, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
@@ -41,6 +44,18 @@ interface WindowUpdate<VA> {
  *
  * The scan's results are collected before any window is written, so writes never disturb it;
  * the order of writes and forwards is Kafka's.
+ *
+ * With `EmitStrategy.onWindowClose()` (SEMANTICS §5.7) nothing is forwarded per update; after a
+ * record that went through step 3 (not a dropped record, not an early one: Kafka returns before
+ * its emit there), windows that closed (`end < observedStreamTime - grace`, ends being inclusive)
+ * since the last pass are forwarded once each, by start then key, as `Change(aggregate, null)`
+ * with the window's stored timestamp and the record's headers; throttled by wall-clock time.
+ * Windows the store is about to hide (start <= observed stream time - retention; with the default
+ * retention 2D + grace, long closed) are not left to the next pass: the record whose writes hide
+ * them forwards them, before those writes and whatever the throttle says (see
+ * final-results-at-expiry.ts), so none lives only in memory. The sequence of results is Kafka's;
+ * only a pass the throttle holds back differs: such windows come out earlier, triggered by (and
+ * with the headers of) the record that hides them.
  */
 export class KStreamSlidingWindowAggregate<K, V, VA> implements KTableProcessorSupplier<Windowed<K>, VA> {
   #sendOldValues = false;
@@ -51,10 +66,11 @@ export class KStreamSlidingWindowAggregate<K, V, VA> implements KTableProcessorS
     private readonly storeBuilder: StoreBuilder<StateStore>,
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly keySerdeHolder?: DefaultKeySerdeHolder,
+    readonly emitStrategy: EmitStrategyType = 'ON_WINDOW_UPDATE',
   ) {}
 
   get(): Processor<K, V, Windowed<K>, Change<VA>> {
-    return new KStreamSlidingWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.#sendOldValues, this.keySerdeHolder);
+    return new KStreamSlidingWindowAggregateProcessor(this.windows, this.storeName, this.aggregation, this.#sendOldValues, this.keySerdeHolder, this.emitStrategy);
   }
 
   view(): KTableValueGetterSupplier<Windowed<K>, VA> {
@@ -77,6 +93,8 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   #forwarder!: WindowedTupleForwarder<K, VA>;
   #observedStreamTime = -1;
   readonly #differenceMs: number;
+  readonly #emitFinal: boolean;
+  #throttle!: EmitFinalThrottle;
 
   constructor(
     private readonly windows: SlidingWindows,
@@ -84,8 +102,10 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly sendOldValues: boolean,
     private readonly keySerdeHolder: DefaultKeySerdeHolder | undefined,
+    emitStrategy: EmitStrategyType,
   ) {
     this.#differenceMs = windows.timeDifferenceMs();
+    this.#emitFinal = emitStrategy === 'ON_WINDOW_CLOSE';
   }
 
   init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
@@ -93,6 +113,12 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     fillDefaultKeySerde(this.keySerdeHolder, context.appConfigs());
     const store = context.getStateStore<TimestampedWindowStore<K, VA>>(this.storeName);
     this.#store = store;
+    if (this.#emitFinal) {
+      // As Kafka: no cache flush listener, so a cache below only dedupes writes; final results are read back.
+      this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, () => false);
+      this.#throttle = new EmitFinalThrottle(context.appConfigs());
+      return;
+    }
     this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, (forward) =>
       store.setFlushListener(
         (flushed) => forward(new Record(
@@ -112,17 +138,69 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     }
     const t = record.timestamp;
     const d = this.#differenceMs;
+    const hiddenBefore = this.#hiddenThrough();
     this.#observedStreamTime = Math.max(this.#observedStreamTime, t);
     const closeTime = this.#observedStreamTime - this.windows.gracePeriodMs();
     if (t + 1 + d <= closeTime) {
       dropForExpiredWindow(this.#context, t, `[${t - d},${t}]`, closeTime, this.#observedStreamTime);
       return;
     }
+    // Before this record's writes hide them (see final-results-at-expiry.ts): whatever the throttle says.
+    if (this.#emitFinal) await this.#forwardFinal(record, Math.max(hiddenBefore + 1, this.#emitRangeLowerBound()), this.#hiddenThrough());
     if (t < d) {
       await this.#processEarly(record, closeTime);
       return;
     }
     await this.#processReverse(record, closeTime);
+    if (this.#emitFinal) await this.#maybeEmitFinal(record, closeTime);
+  }
+
+  /** The first window start a pass has not covered (Kafka's `emitRangeLowerBound` for sliding windows). */
+  #emitRangeLowerBound(): number {
+    const last = this.#throttle.lastEmitCloseTime;
+    return last === -1 ? 0 : Math.max(0, last - this.#differenceMs);
+  }
+
+  /** Window starts at or below this were forwarded already, or are by the write that makes them (see {@link hiddenThrough}). */
+  #hiddenThrough(): number {
+    return hiddenThrough(this.#observedStreamTime, this.#store.retentionPeriodMs);
+  }
+
+  /**
+   * Emit-final (Kafka's `maybeForwardFinalResult` for sliding windows): when the throttle lets a
+   * pass run, forwards every window with start in `[lower, closeTime - D - 1]` (ends inclusive, so
+   * `end < closeTime`), `lower` continuing where the last pass stopped, except those already
+   * forwarded as hidden.
+   */
+  async #maybeEmitFinal(record: Record<K, V>, closeTime: number): Promise<void> {
+    if (!this.#throttle.shouldEmit(this.#context.currentSystemTimeMs(), closeTime)) return;
+    const upper = closeTime - this.#differenceMs - 1;
+    if (upper < 0) return;
+    await this.#forwardFinal(record, Math.max(this.#emitRangeLowerBound(), this.#hiddenThrough() + 1), upper);
+    this.#throttle.emitted(closeTime);
+  }
+
+  /** Forwards the stored windows with start in `[from, to]` as final results, by start then key (Kafka's time-ordered store). */
+  async #forwardFinal(record: Record<K, V>, from: number, to: number): Promise<void> {
+    if (from > to) return;
+    const closed: Array<{ key: Windowed<K>; value: Stored<VA> }> = [];
+    for await (const entry of this.#store.fetchAll(from, to)) closed.push(entry);
+    // The store scans by (key, start); a stable sort by start keeps the keys in order.
+    closed.sort((a, b) => a.key.window().start() - b.key.window().start());
+    for (const { key, value } of closed) await this.#forwardFinalResult(key, value, record);
+  }
+
+  async #forwardFinalResult(key: Windowed<K>, value: Stored<VA>, record: Record<K, V>): Promise<void> {
+    await this.#forwarder.maybeForward(new Record(key, change(value.value, null), value.timestamp, record.headers));
+  }
+
+  /**
+   * After an emit-final write: one at or below {@link hiddenThrough} is read by no pass, so it is
+   * forwarded now. Only with a store supplier retaining less than 2D + grace (the DSL's own stores
+   * retain at least that), where a window may then come out more than once.
+   */
+  async #forwardIfHidden(window: TimeWindow, value: Stored<VA> | null, record: Record<K, V>): Promise<void> {
+    if (value !== null && window.start() <= this.#hiddenThrough()) await this.#forwardFinalResult(new Windowed(record.key, window), value, record);
   }
 
   async #processReverse(record: Record<K, V>, closeTime: number): Promise<void> {
@@ -250,6 +328,7 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   async #createCurrentRecordRightWindow(t: number, rightWinAgg: Stored<VA>, record: Record<K, V>): Promise<void> {
     const window = new TimeWindow(t + 1, t + 1 + this.#differenceMs);
     await this.#store.put(record.key, rightWinAgg, window.start());
+    if (this.#emitFinal) return this.#forwardIfHidden(window, rightWinAgg, record);
     await this.#forwarder.maybeForward(new Record(new Windowed(record.key, window), change(rightWinAgg.value, null), rightWinAgg.timestamp, record.headers));
   }
 
@@ -270,7 +349,9 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     const oldAgg = ValueAndTimestamp.getValueOrNull(valueAndTime);
     const newAgg = this.aggregation.aggregator(record.key, record.value, oldAgg);
     const newTimestamp = oldAgg === null ? record.timestamp : Math.max(record.timestamp, (valueAndTime as Stored<VA>).timestamp);
-    await this.#store.put(record.key, ValueAndTimestamp.make(newAgg, newTimestamp), window.start());
+    const stored = ValueAndTimestamp.make(newAgg, newTimestamp);
+    await this.#store.put(record.key, stored, window.start());
+    if (this.#emitFinal) return this.#forwardIfHidden(window, stored, record);
     await this.#forwarder.maybeForward(new Record(new Windowed(record.key, window), change(newAgg, oldAgg), newTimestamp, record.headers));
   }
 

@@ -11,6 +11,7 @@ import type { KTableProcessorSupplier } from '../internal/ktable-processor-suppl
 import type { KTableValueGetterSupplier } from '../internal/value-getter.js';
 import type { EmitStrategyType } from '../emit-strategy.js';
 import type { TimeWindows } from '../time-windows.js';
+import { EmitFinalThrottle } from './emit-final-throttle.js';
 import { fillDefaultKeySerde, type DefaultKeySerdeHolder, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
 import { WindowedTupleForwarder } from './windowed-tuple-forwarder.js';
@@ -84,20 +85,13 @@ export function windowStoreValueGetterSupplier<K, VA>(storeName: string): KTable
   };
 }
 
-/** Kafka's internal config throttling emit-final by wall-clock time (the TopologyTestDriver sets it to 0). */
-export const WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG = '__emit.interval.ms.kstreams.windowed.aggregation__';
-
 class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windowed<K>, Change<VA>> {
   #context!: ProcessorContext<Windowed<K>, Change<VA>>;
   #store!: TimestampedWindowStore<K, VA>;
   #forwarder!: WindowedTupleForwarder<K, VA>;
   #observedStreamTime = -1;
   readonly #emitFinal: boolean;
-  #emitIntervalMs = 1_000;
-  /** Wall-clock time before which emit-final does not run again (0: the first check always passes). */
-  #nextTimeToEmit = 0;
-  /** The close time of the last emit-final pass, -1 before the first (kept in memory only). */
-  #lastEmitCloseTime = -1;
+  #throttle!: EmitFinalThrottle;
   /** The newest window start this processor wrote (-1: none yet, e.g. after a restart). */
   #newestStart = -1;
 
@@ -120,8 +114,7 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     if (this.#emitFinal) {
       // As Kafka: no cache flush listener, so a cache below only dedupes writes; final results are read back.
       this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, () => false);
-      const interval = context.appConfigs()[WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG];
-      if (typeof interval === 'number' && interval >= 0) this.#emitIntervalMs = interval;
+      this.#throttle = new EmitFinalThrottle(context.appConfigs());
       return;
     }
     this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, (forward) =>
@@ -187,11 +180,8 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
    * value null. Skipped when no new window start fits between the two passes.
    */
   async #maybeEmitFinal(record: Record<K, V>, closeTime: number, unthrottled: boolean): Promise<void> {
-    const now = this.#context.currentSystemTimeMs();
-    if (now < this.#nextTimeToEmit && !unthrottled) return;
-    this.#nextTimeToEmit = now + this.#emitIntervalMs;
-    const last = this.#lastEmitCloseTime;
-    if (last !== -1 && last >= closeTime) return;
+    if (!this.#throttle.shouldEmit(this.#context.currentSystemTimeMs(), closeTime, unthrottled)) return;
+    const last = this.#throttle.lastEmitCloseTime;
     const size = this.windows.size();
     const upper = closeTime - size;
     if (upper < 0) return;
@@ -204,7 +194,7 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     for (const { key, value } of closed) {
       await this.#forwarder.maybeForward(new Record(key, change(value.value, null), value.timestamp, record.headers));
     }
-    this.#lastEmitCloseTime = closeTime;
+    this.#throttle.emitted(closeTime);
   }
 }
 
