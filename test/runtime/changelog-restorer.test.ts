@@ -1,13 +1,13 @@
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
-import type { ConsumedRecord, KafkaAdmin, KafkaClient, KafkaProducer, ProducerRecord, RecordMetadata, TopicPartition } from '../../src/kafka/port.js';
+import { describe, expect, it } from 'vitest';
+import type { ConsumedRecord, KafkaProducer, ProducerRecord, RecordMetadata, TopicPartition } from '../../src/kafka/port.js';
 import { ChangelogRestorer } from '../../src/runtime/changelog-restorer.js';
 import { RecordCollectorImpl } from '../../src/runtime/record-collector-impl.js';
 import { StreamsMetrics } from '../../src/runtime/streams-metrics.js';
 import type { ChangelogPartition, StreamTask } from '../../src/runtime/task.js';
 import { TaskManager } from '../../src/runtime/thread-task-manager.js';
-import { produce, unique } from './runtime-helpers.js';
+import { embeddedClusterPerTest } from './embedded-fixture.js';
+import { produce } from './runtime-helpers.js';
 
 const silent = pino({ level: 'silent' });
 const CHANGELOG = 'app-store-changelog';
@@ -48,25 +48,10 @@ class RestoringTask implements Partial<StreamTask> {
 const asTask = (t: RestoringTask): StreamTask => t as unknown as StreamTask;
 const changelogRecord = (partition: number, i: number): ProducerRecord => ({ topic: CHANGELOG, partition, key: Buffer.from(`k${i % 7}`), value: Buffer.from(`v${i}`) });
 
-let name: string;
-let client: KafkaClient;
-let admin: KafkaAdmin;
-
-beforeEach(async () => {
-  name = unique('restore');
-  client = createEmbeddedClient(name, { bootstrapServers: `embedded://${name}` });
-  admin = client.admin();
-  await admin.connect();
-  await admin.createTopics([{ name: CHANGELOG, partitions: 3 }]);
-});
-
-afterEach(async () => {
-  await admin.disconnect();
-  resetEmbeddedCluster(name);
-});
+const f = embeddedClusterPerTest('restore', { topics: [{ name: CHANGELOG, partitions: 3 }] });
 
 function restorer(): ChangelogRestorer {
-  return new ChangelogRestorer({ client, readCommitted: false, listOffsets: (t) => admin.listOffsets(t), log: silent });
+  return new ChangelogRestorer({ client: f.client, readCommitted: false, listOffsets: (t) => f.admin.listOffsets(t), log: silent });
 }
 
 async function restoreAll(r: ChangelogRestorer, maxSteps = 1_000): Promise<StreamTask[]> {
@@ -77,13 +62,13 @@ async function restoreAll(r: ChangelogRestorer, maxSteps = 1_000): Promise<Strea
 
 describe('ChangelogRestorer', () => {
   it('restores from the checkpoint + 1 (or the start) up to the end found at start, then marks the task restored', async () => {
-    await produce(client, [...Array.from({ length: 300 }, (_, i) => changelogRecord(0, i)), ...Array.from({ length: 40 }, (_, i) => changelogRecord(1, i))]);
+    await produce(f.client, [...Array.from({ length: 300 }, (_, i) => changelogRecord(0, i)), ...Array.from({ length: 40 }, (_, i) => changelogRecord(1, i))]);
     const fromStart = new RestoringTask('0_0', [{ topic: 'in', partition: 0 }], [{ storeName: 'store', topic: CHANGELOG, partition: 0, checkpointOffset: undefined }]);
     const fromCheckpoint = new RestoringTask('0_1', [{ topic: 'in', partition: 1 }], [{ storeName: 'store', topic: CHANGELOG, partition: 1, checkpointOffset: 29 }]);
     const r = restorer();
     expect(await r.start([asTask(fromStart), asTask(fromCheckpoint)])).toEqual([]);
     // Written after restoration started: not part of it.
-    await produce(client, [changelogRecord(0, 999)]);
+    await produce(f.client, [changelogRecord(0, 999)]);
     const done = await restoreAll(r);
     expect(done.map((t) => t.id).sort()).toEqual(['0_0', '0_1']);
     expect(fromStart.restored.map((x) => x.offset)).toEqual(Array.from({ length: 300 }, (_, i) => i));
@@ -95,7 +80,7 @@ describe('ChangelogRestorer', () => {
   });
 
   it('marks a task with nothing to restore (empty changelog, or checkpoint at the end) restored at once', async () => {
-    await produce(client, Array.from({ length: 5 }, (_, i) => changelogRecord(1, i)));
+    await produce(f.client, Array.from({ length: 5 }, (_, i) => changelogRecord(1, i)));
     const empty = new RestoringTask('0_0', [], [{ storeName: 's', topic: CHANGELOG, partition: 0, checkpointOffset: undefined }]);
     const upToDate = new RestoringTask('0_1', [], [{ storeName: 's', topic: CHANGELOG, partition: 1, checkpointOffset: 4 }]);
     const r = restorer();
@@ -109,16 +94,16 @@ describe('ChangelogRestorer', () => {
   it('goes on from the new log start when retention deletes changelog records the restoration had not read yet', async () => {
     // A windowed store's changelog is compact,delete: the broker may delete old segments while we restore.
     const topic = 'app-window-changelog';
-    await admin.createTopics([{ name: topic, partitions: 1, configs: { 'cleanup.policy': 'delete', 'segment.bytes': '200', 'retention.bytes': '400' } }]);
+    await f.admin.createTopics([{ name: topic, partitions: 1, configs: { 'cleanup.policy': 'delete', 'segment.bytes': '200', 'retention.bytes': '400' } }]);
     const record = (i: number): ProducerRecord => ({ topic, partition: 0, key: Buffer.from(`k${i}`), value: Buffer.from(`value-${i}`) });
-    await produce(client, Array.from({ length: 10 }, (_, i) => record(i)));
-    const [before] = await admin.listOffsets(topic);
+    await produce(f.client, Array.from({ length: 10 }, (_, i) => record(i)));
+    const [before] = await f.admin.listOffsets(topic);
     const task = new RestoringTask('0_0', [], [{ storeName: 'w', topic, partition: 0, checkpointOffset: undefined }]);
     const r = restorer();
     await r.start([asTask(task)]);
     // Retention deletes segments before the first fetch: the start position is gone.
-    await produce(client, Array.from({ length: 40 }, (_, i) => record(100 + i)));
-    const [after] = await admin.listOffsets(topic);
+    await produce(f.client, Array.from({ length: 40 }, (_, i) => record(100 + i)));
+    const [after] = await f.admin.listOffsets(topic);
     expect(after!.earliest).toBeGreaterThan(before!.latest);
     const done = await restoreAll(r);
     // Everything up to the end found at start was deleted: done, with nothing restored and no error.
@@ -129,7 +114,7 @@ describe('ChangelogRestorer', () => {
   });
 
   it('waits for every changelog partition of a task before marking it restored', async () => {
-    await produce(client, [changelogRecord(0, 0), changelogRecord(2, 1), changelogRecord(2, 2)]);
+    await produce(f.client, [changelogRecord(0, 0), changelogRecord(2, 1), changelogRecord(2, 2)]);
     const task = new RestoringTask('0_0', [], [
       { storeName: 'a', topic: CHANGELOG, partition: 0, checkpointOffset: undefined },
       { storeName: 'b', topic: CHANGELOG, partition: 2, checkpointOffset: undefined },
@@ -145,7 +130,7 @@ describe('ChangelogRestorer', () => {
 
 describe('TaskManager with restoring tasks', () => {
   it('keeps a restoring task out of processing and commits until it is restored', async () => {
-    await produce(client, Array.from({ length: 50 }, (_, i) => changelogRecord(0, i)));
+    await produce(f.client, Array.from({ length: 50 }, (_, i) => changelogRecord(0, i)));
     const task = new RestoringTask('0_0', [{ topic: 'in', partition: 0 }], [{ storeName: 's', topic: CHANGELOG, partition: 0, checkpointOffset: undefined }]);
     const producer: KafkaProducer = {
       connect: async () => undefined,

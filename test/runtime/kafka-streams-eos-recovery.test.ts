@@ -13,11 +13,11 @@ import { MAX_CONSECUTIVE_REVIVALS } from '../../src/runtime/thread-task-manager.
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import type { KafkaStreamsState } from '../../src/runtime/streams-state.js';
 import type { Topology } from '../../src/topology/topology.js';
-import { committedOffsets, eosFixturePerTest, eosStreams } from './eos-fixture.js';
+import { committedOffsets, embeddedClusterPerTest, eosStreams } from './embedded-fixture.js';
 import { emittedCounts, expectExactCounts, truth, wordCount, words } from './eos-word-count.js';
 import { eventually, expectedFilterOutput, filterInput, filterTopology, produce, readAllWith, recordStates, sleep, sortedValues, streamsConfig } from './runtime-helpers.js';
 
-const f = eosFixturePerTest('eos-recovery');
+const f = embeddedClusterPerTest('eos-recovery');
 
 /** An exactly-once client of application 'app' with one stream thread, its state transitions recorded. */
 function recordedEosStreams(topology: Topology, overrides: Parameters<typeof streamsConfig>[2] = {}): { streams: KafkaStreams; states: KafkaStreamsState[] } {

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
+import { committedOffsets, embeddedClusterPerTest, eosStreams } from './embedded-fixture.js';
 import { emittedCounts, expectExactCounts, truth, wordCount, words } from './eos-word-count.js';
-import { committedOffsets, eosFixturePerTest, eosStreams } from './eos-fixture.js';
 import { eventually, produce, readAllWith, sortedValues } from './runtime-helpers.js';
 
-const f = eosFixturePerTest('eos');
+const f = embeddedClusterPerTest('eos');
 
 const committedInput = (): Promise<number> => committedOffsets(f.admin, 'in');
 /** The read_committed output's last count of every word is the expected one. */

@@ -1,35 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
-import type { KafkaAdmin, KafkaClient } from '../../src/kafka/port.js';
+import { describe, expect, it } from 'vitest';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import type { KafkaStreamsState } from '../../src/runtime/streams-state.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { Topology } from '../../src/topology/topology.js';
+import { embeddedClusterPerTest } from './embedded-fixture.js';
 import {
-  compareOutput, eventually, expectedFilterOutput, filterInput, filterTopology, produce, readAll, recordStates, sortedValues, streamsConfig, unique,
+  compareOutput, eventually, expectedFilterOutput, filterInput, filterTopology, produce, readAll, recordStates, sortedValues, streamsConfig,
 } from './runtime-helpers.js';
 
-let name: string;
-let bootstrap: string;
-let client: KafkaClient;
-let admin: KafkaAdmin;
-const open: KafkaStreams[] = [];
-
-beforeEach(async () => {
-  name = unique('runtime-errors');
-  bootstrap = `embedded://${name}`;
-  client = createEmbeddedClient(name, { bootstrapServers: bootstrap });
-  admin = client.admin();
-  await admin.connect();
-  await admin.createTopics([{ name: 'in', partitions: 2 }, { name: 'out', partitions: 1 }]);
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await admin.disconnect();
-  resetEmbeddedCluster(name);
-});
+const f = embeddedClusterPerTest('runtime-errors', { topics: [{ name: 'in', partitions: 2 }, { name: 'out', partitions: 1 }] });
 
 const POISON = { topic: 'in', partition: 1, key: Buffer.from('bad'), value: Buffer.from('poison-pill') };
 
@@ -46,8 +26,8 @@ function poisonTopology(times = Infinity): { topology: Topology; thrown: () => n
 }
 
 function streamsOf(topology: Topology, overrides: Parameters<typeof streamsConfig>[2] = {}): KafkaStreams {
-  const s = new KafkaStreams(topology, streamsConfig(bootstrap, 'app', overrides));
-  open.push(s);
+  const s = new KafkaStreams(topology, streamsConfig(f.bootstrap, 'app', overrides));
+  f.open.push(s);
   return s;
 }
 
@@ -56,7 +36,7 @@ describe('KafkaStreams uncaught exception handling', () => {
     const streams = streamsOf(poisonTopology().topology);
     const states = recordStates(streams);
     await streams.start();
-    await produce(client, [...filterInput('in', 10), POISON]);
+    await produce(f.client, [...filterInput('in', 10), POISON]);
     await eventually(() => streams.state() === 'ERROR', 5_000, 'ERROR');
     expect(states.slice(-2)).toEqual(['PENDING_ERROR', 'ERROR']);
     expect(streams.lastError()?.message).toMatch(/topic in.*partition 1.*offset \d+/s);
@@ -73,8 +53,8 @@ describe('KafkaStreams uncaught exception handling', () => {
       return 'REPLACE_THREAD';
     });
     await streams.start();
-    await produce(client, [POISON, ...filterInput('in', 100)]);
-    await eventually(async () => compareOutput(expectedFilterOutput(100), sortedValues(await readAll(client, admin, 'out'))).missing.length === 0, 10_000, 'all output');
+    await produce(f.client, [POISON, ...filterInput('in', 100)]);
+    await eventually(async () => compareOutput(expectedFilterOutput(100), sortedValues(await readAll(f.client, f.admin, 'out'))).missing.length === 0, 10_000, 'all output');
     expect(thrown()).toBe(1);
     expect(seen).toHaveLength(1);
     await eventually(() => streams.state() === 'RUNNING', 5_000, 'RUNNING again');
@@ -90,7 +70,7 @@ describe('KafkaStreams uncaught exception handling', () => {
     const statesB = recordStates(b);
     await Promise.all([a.start(), b.start()]);
     await eventually(() => a.metadataForAllStreamsClients().length === 2, 5_000, 'both in the group');
-    await produce(client, [...filterInput('in', 10), POISON]);
+    await produce(f.client, [...filterInput('in', 10), POISON]);
     await eventually(() => a.state() === 'ERROR' && b.state() === 'ERROR', 10_000, 'both in ERROR');
     const last = (states: KafkaStreamsState[]): KafkaStreamsState[] => states.slice(-2);
     expect(last(statesA)).toEqual(['PENDING_ERROR', 'ERROR']);
@@ -105,14 +85,14 @@ describe('KafkaStreams uncaught exception handling', () => {
     const streams = streamsOf(poisonTopology().topology);
     streams.setUncaughtExceptionHandler(() => { throw new Error('handler bug'); });
     await streams.start();
-    await produce(client, [POISON]);
+    await produce(f.client, [POISON]);
     await eventually(() => streams.state() === 'ERROR', 5_000, 'ERROR');
   });
 
   it('fails the thread when the producer cannot send (sink topic missing)', async () => {
     const streams = streamsOf(filterTopology('in', 'no-such-topic'));
     await streams.start();
-    await produce(client, filterInput('in', 10));
+    await produce(f.client, filterInput('in', 10));
     await eventually(() => streams.state() === 'ERROR', 5_000, 'ERROR');
     expect(streams.lastError()?.message).toMatch(/Error sending \d+ record\(s\) \(first to topic no-such-topic\)/);
   });
@@ -124,12 +104,12 @@ describe('KafkaStreams uncaught exception handling', () => {
     const streams = streamsOf(topology, { 'default.deserialization.exception.handler': 'logAndContinue' });
     await streams.start();
     const int = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
-    await produce(client, [
+    await produce(f.client, [
       { topic: 'in', partition: 0, key: Buffer.from('a'), value: int(1) },
       { topic: 'in', partition: 0, key: Buffer.from('b'), value: Buffer.from('xyz') },
       { topic: 'in', partition: 0, key: Buffer.from('c'), value: int(3) },
     ]);
-    await eventually(async () => (await readAll(client, admin, 'out')).length === 2, 5_000, 'output');
+    await eventually(async () => (await readAll(f.client, f.admin, 'out')).length === 2, 5_000, 'output');
     await eventually(() => sumMetric(streams.metrics(), 'stream-task-metrics', 'skipped-records-total') === 1, 5_000, 'skipped metric');
     expect(streams.state()).toBe('RUNNING');
   });

@@ -1,45 +1,22 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ADDRESS_TOPIC, buildTopology, exampleConfig, ORDER_TOPIC, OUTPUT_TOPIC } from '../../examples/stream-globaltable-join.js';
-import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
-import type { KafkaAdmin, KafkaClient, ProducerRecord } from '../../src/kafka/port.js';
+import type { ProducerRecord } from '../../src/kafka/port.js';
 import { Consumed } from '../../src/dsl/consumed.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { CHECKPOINT_FILE } from '../../src/state/checkpoint-file.js';
-import { eventually, produce, readAll, recordStates, sortedValues, unique } from './runtime-helpers.js';
+import { embeddedClusterPerTest } from './embedded-fixture.js';
+import { eventually, produce, readAll, recordStates, sortedValues } from './runtime-helpers.js';
 
-let name: string;
-let bootstrap: string;
-let stateDir: string;
-let client: KafkaClient;
-let admin: KafkaAdmin;
-const open: KafkaStreams[] = [];
-
-beforeEach(async () => {
-  name = unique('global');
-  bootstrap = `embedded://${name}`;
-  stateDir = await mkdtemp(join(tmpdir(), 'kstreams-global-'));
-  client = createEmbeddedClient(name, { bootstrapServers: bootstrap });
-  admin = client.admin();
-  await admin.connect();
-  // The global topic has 2 partitions against the stream's 3: no co-partitioning is needed.
-  await admin.createTopics([{ name: ORDER_TOPIC, partitions: 3 }, { name: ADDRESS_TOPIC, partitions: 2 }, { name: OUTPUT_TOPIC, partitions: 1 }]);
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await admin.disconnect();
-  resetEmbeddedCluster(name);
-  await rm(stateDir, { recursive: true, force: true });
-});
+// The global topic has 2 partitions against the stream's 3: no co-partitioning is needed.
+const f = embeddedClusterPerTest('global', { topics: [{ name: ORDER_TOPIC, partitions: 3 }, { name: ADDRESS_TOPIC, partitions: 2 }, { name: OUTPUT_TOPIC, partitions: 1 }] });
 
 function streamsOf(): KafkaStreams {
-  const s = new KafkaStreams(buildTopology(), exampleConfig({ 'bootstrap.servers': bootstrap, 'state.dir': stateDir, 'commit.interval.ms': 100 }));
-  open.push(s);
+  const s = new KafkaStreams(buildTopology(), exampleConfig({ 'bootstrap.servers': f.bootstrap, 'state.dir': f.stateDir, 'commit.interval.ms': 100 }));
+  f.open.push(s);
   return s;
 }
 
@@ -49,7 +26,7 @@ const address = (customer: string, value: string, partition?: number): ProducerR
 const order = (customer: string, value: string): ProducerRecord => ({ topic: ORDER_TOPIC, key: Buffer.from(customer), value: Buffer.from(value) });
 
 async function outputValues(): Promise<string[]> {
-  return sortedValues(await readAll(client, admin, OUTPUT_TOPIC));
+  return sortedValues(await readAll(f.client, f.admin, OUTPUT_TOPIC));
 }
 
 describe('KafkaStreams with a GlobalKTable', () => {
@@ -58,8 +35,8 @@ describe('KafkaStreams with a GlobalKTable', () => {
     // without a bootstrap, the stream threads would process orders against an empty table and
     // the inner join would drop them.
     const customers = Array.from({ length: 20 }, (_, i) => `customer-${i}`);
-    await produce(client, customers.map((c, i) => address(c, `street-${i}`, i % 2)));
-    await produce(client, customers.map((c, i) => order(c, `order-${i}`)));
+    await produce(f.client, customers.map((c, i) => address(c, `street-${i}`, i % 2)));
+    await produce(f.client, customers.map((c, i) => order(c, `order-${i}`)));
     const streams = streamsOf();
     const states = recordStates(streams);
     await streams.start();
@@ -70,20 +47,20 @@ describe('KafkaStreams with a GlobalKTable', () => {
   });
 
   it('applies updates of the global topic after start to later joins', async () => {
-    await produce(client, [address('alice', 'old-street', 0)]);
+    await produce(f.client, [address('alice', 'old-street', 0)]);
     const streams = streamsOf();
     await streams.start();
-    await produce(client, [order('alice', 'o1')]);
+    await produce(f.client, [order('alice', 'o1')]);
     await eventually(async () => (await outputValues()).length >= 1, 10_000, 'first join');
     // Alice's new address, then a new customer, in the same partition: once carol's orders
     // join, alice's update (an earlier offset of that partition) is in the store as well.
-    await produce(client, [address('alice', 'new-street', 1), address('carol', 'carol-street', 1)]);
+    await produce(f.client, [address('alice', 'new-street', 1), address('carol', 'carol-street', 1)]);
     let n = 0;
     await eventually(async () => {
-      await produce(client, [order('carol', `c${n++}`)]);
+      await produce(f.client, [order('carol', `c${n++}`)]);
       return (await outputValues()).some((v) => v.endsWith('send to carol-street'));
     }, 10_000, 'carol joined');
-    await produce(client, [order('alice', 'o2')]);
+    await produce(f.client, [order('alice', 'o2')]);
     await eventually(async () => (await outputValues()).includes('o2 send to new-street'), 10_000, 'updated join');
     const values = await outputValues();
     expect(values).toContain('o1 send to old-street');
@@ -91,16 +68,16 @@ describe('KafkaStreams with a GlobalKTable', () => {
   });
 
   it('restarts from the global checkpoint and still reads what was written while it was down', async () => {
-    await produce(client, [address('alice', 'street-a', 0), address('bob', 'street-b', 1)]);
+    await produce(f.client, [address('alice', 'street-a', 0), address('bob', 'street-b', 1)]);
     const first = streamsOf();
     await first.start();
     await first.close();
     expect(first.state()).toBe('NOT_RUNNING');
     // The clean close wrote the global checkpoint: the last offset of each partition read.
-    const checkpoint = await readFile(join(stateDir, 'stream-globaltable-join', 'global', CHECKPOINT_FILE), 'utf8');
+    const checkpoint = await readFile(join(f.stateDir, 'stream-globaltable-join', 'global', CHECKPOINT_FILE), 'utf8');
     expect(checkpoint).toContain(`${ADDRESS_TOPIC} 0 0`);
     expect(checkpoint).toContain(`${ADDRESS_TOPIC} 1 0`);
-    await produce(client, [address('bob', 'street-b2', 1), order('alice', 'o1'), order('bob', 'o2')]);
+    await produce(f.client, [address('bob', 'street-b2', 1), order('alice', 'o1'), order('bob', 'o2')]);
     const second = streamsOf();
     await second.start();
     await eventually(async () => (await outputValues()).length >= 2, 10_000, 'joins after restart');
@@ -111,13 +88,13 @@ describe('KafkaStreams with a GlobalKTable', () => {
     const builder = new StreamsBuilder();
     const limits = builder.globalTable(ADDRESS_TOPIC, Consumed.with(Serdes.String(), Serdes.Integer()));
     builder.stream<string, string>(ORDER_TOPIC).join(limits, (customer) => customer, (o, limit) => `${o} limit ${limit}`).to(OUTPUT_TOPIC);
-    await produce(client, [{ topic: ADDRESS_TOPIC, partition: 0, key: Buffer.from('alice'), value: Serdes.Integer().serialize(ADDRESS_TOPIC, 7) }]);
-    const streams = new KafkaStreams(builder.build(), exampleConfig({ 'bootstrap.servers': bootstrap, 'state.dir': stateDir, 'commit.interval.ms': 100 }));
-    open.push(streams);
+    await produce(f.client, [{ topic: ADDRESS_TOPIC, partition: 0, key: Buffer.from('alice'), value: Serdes.Integer().serialize(ADDRESS_TOPIC, 7) }]);
+    const streams = new KafkaStreams(builder.build(), exampleConfig({ 'bootstrap.servers': f.bootstrap, 'state.dir': f.stateDir, 'commit.interval.ms': 100 }));
+    f.open.push(streams);
     await streams.start();
-    await produce(client, [order('alice', 'o1')]);
+    await produce(f.client, [order('alice', 'o1')]);
     await eventually(async () => (await outputValues()).includes('o1 limit 7'), 10_000, 'join with an integer value');
-    await produce(client, [address('alice', 'not-an-int', 1)]);
+    await produce(f.client, [address('alice', 'not-an-int', 1)]);
     await eventually(() => streams.state() === 'ERROR', 10_000, 'client in ERROR');
     expect(streams.lastError()?.message).toContain(ADDRESS_TOPIC);
   });
@@ -126,8 +103,8 @@ describe('KafkaStreams with a GlobalKTable', () => {
     const builder = new StreamsBuilder();
     const missing = builder.globalTable<string, string>('no-such-topic');
     builder.stream<string, string>(ORDER_TOPIC).join(missing, (k) => k, (a, b) => `${a}${b}`).to(OUTPUT_TOPIC);
-    const streams = new KafkaStreams(builder.build(), exampleConfig({ 'bootstrap.servers': bootstrap, 'state.dir': stateDir }));
-    open.push(streams);
+    const streams = new KafkaStreams(builder.build(), exampleConfig({ 'bootstrap.servers': f.bootstrap, 'state.dir': f.stateDir }));
+    f.open.push(streams);
     await expect(streams.start()).rejects.toThrow();
     expect(streams.state()).toBe('ERROR');
   });

@@ -1,47 +1,28 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigException, IllegalStateException, MissingSourceTopicException, TopologyException } from '../../src/errors.js';
-import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
-import type { KafkaAdmin, KafkaClient } from '../../src/kafka/port.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { Topology } from '../../src/topology/topology.js';
+import { embeddedClusterPerTest } from './embedded-fixture.js';
 import {
-  eventually, expectedFilterOutput, filterInput, filterTopology, produce, readAll, recordStates, sleep, sortedValues, streamsConfig, unique,
+  eventually, expectedFilterOutput, filterInput, filterTopology, produce, readAll, recordStates, sleep, sortedValues, streamsConfig,
 } from './runtime-helpers.js';
 
-let name: string;
-let bootstrap: string;
-let client: KafkaClient;
-let admin: KafkaAdmin;
-const open: KafkaStreams[] = [];
-
-beforeEach(async () => {
-  name = unique('runtime');
-  bootstrap = `embedded://${name}`;
-  client = createEmbeddedClient(name, { bootstrapServers: bootstrap });
-  admin = client.admin();
-  await admin.connect();
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await admin.disconnect();
-  resetEmbeddedCluster(name);
-});
+const f = embeddedClusterPerTest('runtime');
 
 function streamsOf(topology: Topology, overrides: Parameters<typeof streamsConfig>[2] = {}): KafkaStreams {
-  const s = new KafkaStreams(topology, streamsConfig(bootstrap, 'app', overrides));
-  open.push(s);
+  const s = new KafkaStreams(topology, streamsConfig(f.bootstrap, 'app', overrides));
+  f.open.push(s);
   return s;
 }
 
 describe('KafkaStreams lifecycle', () => {
   it('goes CREATED → REBALANCING → RUNNING on start and PENDING_SHUTDOWN → NOT_RUNNING on close', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 2 }, { name: 'out', partitions: 1 }]);
+    await f.admin.createTopics([{ name: 'in', partitions: 2 }, { name: 'out', partitions: 1 }]);
     const streams = streamsOf(filterTopology('in', 'out'));
     const states = recordStates(streams);
     expect(streams.state()).toBe('CREATED');
@@ -54,19 +35,19 @@ describe('KafkaStreams lifecycle', () => {
   });
 
   it('filters records from input to output', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 3 }, { name: 'out', partitions: 1 }]);
-    await produce(client, filterInput('in', 300));
+    await f.admin.createTopics([{ name: 'in', partitions: 3 }, { name: 'out', partitions: 1 }]);
+    await produce(f.client, filterInput('in', 300));
     const streams = streamsOf(filterTopology('in', 'out'));
     await streams.start();
-    await eventually(async () => (await readAll(client, admin, 'out')).length >= 150, 10_000, 'output');
+    await eventually(async () => (await readAll(f.client, f.admin, 'out')).length >= 150, 10_000, 'output');
     await streams.close();
-    expect(sortedValues(await readAll(client, admin, 'out'))).toEqual(expectedFilterOutput(300).sort());
+    expect(sortedValues(await readAll(f.client, f.admin, 'out'))).toEqual(expectedFilterOutput(300).sort());
     expect(sumMetric(streams.metrics(), 'stream-thread-metrics', 'process-total')).toBe(300);
     expect(sumMetric(streams.metrics(), 'stream-task-metrics', 'process-total')).toBe(300);
   });
 
   it('refuses a second start, a handler set after start, and closes a never-started client', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 1 }]);
+    await f.admin.createTopics([{ name: 'in', partitions: 1 }]);
     const streams = streamsOf(filterTopology('in', 'out'));
     await streams.start();
     await expect(streams.start()).rejects.toThrow(IllegalStateException);
@@ -78,7 +59,7 @@ describe('KafkaStreams lifecycle', () => {
   });
 
   it('cleanUp() deletes state.dir/<application.id>, and only while not running', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 1 }]);
+    await f.admin.createTopics([{ name: 'in', partitions: 1 }]);
     const stateDir = await mkdtemp(join(tmpdir(), 'kstreams-cleanup-'));
     try {
       await mkdir(join(stateDir, 'app', '0_0'), { recursive: true });
@@ -97,7 +78,7 @@ describe('KafkaStreams lifecycle', () => {
   });
 
   it('does not spin while idle: an idle client with two threads uses little CPU', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 4 }]);
+    await f.admin.createTopics([{ name: 'in', partitions: 4 }]);
     const streams = streamsOf(filterTopology('in', 'out'), { 'num.stream.threads': 2, 'commit.interval.ms': 100 });
     await streams.start();
     await sleep(200);
@@ -110,8 +91,8 @@ describe('KafkaStreams lifecycle', () => {
   });
 
   it('keeps iterations short with slow async processors, so close() (and revocation) does not wait for long', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 4 }, { name: 'out', partitions: 1 }]);
-    await produce(client, filterInput('in', 1_000));
+    await f.admin.createTopics([{ name: 'in', partitions: 4 }, { name: 'out', partitions: 1 }]);
+    await produce(f.client, filterInput('in', 1_000));
     const strings = { keySerde: Serdes.String(), valueSerde: Serdes.String() };
     let processed = 0;
     const topology = new Topology()
@@ -134,7 +115,7 @@ describe('KafkaStreams lifecycle', () => {
   });
 
   it('implements Symbol.asyncDispose as close()', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 1 }]);
+    await f.admin.createTopics([{ name: 'in', partitions: 1 }]);
     const streams = streamsOf(filterTopology('in', 'out'));
     await streams.start();
     await streams[Symbol.asyncDispose]();
@@ -142,7 +123,7 @@ describe('KafkaStreams lifecycle', () => {
   });
 
   it('rejects start() when the signal aborts before RUNNING, and closes', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 1 }]);
+    await f.admin.createTopics([{ name: 'in', partitions: 1 }]);
     const streams = streamsOf(filterTopology('in', 'out'));
     const controller = new AbortController();
     const started = streams.start({ signal: controller.signal });
@@ -152,7 +133,7 @@ describe('KafkaStreams lifecycle', () => {
   });
 
   it('fails start() with MissingSourceTopicException naming every missing topic, ending in ERROR', async () => {
-    await admin.createTopics([{ name: 'present', partitions: 1 }]);
+    await f.admin.createTopics([{ name: 'present', partitions: 1 }]);
     const topology = new Topology()
       .addSource('A', ['present', 'absent-1'], { keySerde: Serdes.String(), valueSerde: Serdes.String() })
       .addSource('B', 'absent-2', { keySerde: Serdes.String(), valueSerde: Serdes.String() })
@@ -167,7 +148,7 @@ describe('KafkaStreams lifecycle', () => {
   });
 
   it('fails start() with a TopologyException when co-partitioned topics have 3 and 2 partitions', async () => {
-    await admin.createTopics([{ name: 'order', partitions: 3 }, { name: 'address', partitions: 2 }]);
+    await f.admin.createTopics([{ name: 'order', partitions: 3 }, { name: 'address', partitions: 2 }]);
     const topology = new Topology()
       .addSource('Orders', 'order', { keySerde: Serdes.String(), valueSerde: Serdes.String() })
       .addSource('Addresses', 'address', { keySerde: Serdes.String(), valueSerde: Serdes.String() })
@@ -181,7 +162,7 @@ describe('KafkaStreams lifecycle', () => {
   });
 
   it('rejects start() when tasks cannot be created (no serde anywhere), ending in ERROR', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 1 }]);
+    await f.admin.createTopics([{ name: 'in', partitions: 1 }]);
     const topology = new Topology().addSource('Source', 'in').addSink('Sink', 'out', 'Source');
     const streams = streamsOf(topology);
     const err = await streams.start().catch((e: unknown) => e);
@@ -191,7 +172,7 @@ describe('KafkaStreams lifecycle', () => {
   });
 
   it('creates a repartition topic with the writer\'s source partition count and runs records through it', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 4 }, { name: 'out', partitions: 1 }]);
+    await f.admin.createTopics([{ name: 'in', partitions: 4 }, { name: 'out', partitions: 1 }]);
     const strings = { keySerde: Serdes.String(), valueSerde: Serdes.String() };
     const topology = new Topology()
       .addSource('In', 'in', strings)
@@ -199,36 +180,36 @@ describe('KafkaStreams lifecycle', () => {
       .addSource('FromRepartition', 'rekey-repartition', strings)
       .addSink('Out', 'out', strings, 'FromRepartition')
       .markRepartitionTopic('rekey-repartition');
-    await produce(client, filterInput('in', 40));
+    await produce(f.client, filterInput('in', 40));
     const streams = streamsOf(topology);
     await streams.start();
-    expect((await admin.describeTopics(['app-rekey-repartition'])).get('app-rekey-repartition')?.partitions).toBe(4);
-    await eventually(async () => (await readAll(client, admin, 'out')).length >= 40, 10_000, 'output');
-    expect((await readAll(client, admin, 'out')).length).toBe(40);
+    expect((await f.admin.describeTopics(['app-rekey-repartition'])).get('app-rekey-repartition')?.partitions).toBe(4);
+    await eventually(async () => (await readAll(f.client, f.admin, 'out')).length >= 40, 10_000, 'output');
+    expect((await readAll(f.client, f.admin, 'out')).length).toBe(40);
   });
 
   it('runs num.stream.threads threads that split the tasks', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 4 }, { name: 'out', partitions: 1 }]);
-    await produce(client, filterInput('in', 400));
+    await f.admin.createTopics([{ name: 'in', partitions: 4 }, { name: 'out', partitions: 1 }]);
+    await produce(f.client, filterInput('in', 400));
     const streams = streamsOf(filterTopology('in', 'out'), { 'num.stream.threads': 2 });
     await streams.start();
-    await eventually(async () => (await readAll(client, admin, 'out')).length >= 200, 10_000, 'output');
+    await eventually(async () => (await readAll(f.client, f.admin, 'out')).length >= 200, 10_000, 'output');
     const perThread = streams.metrics().filter((m) => m.group === 'stream-thread-metrics' && m.name === 'process-total');
     expect(perThread.map((m) => m.tags['thread-id']).sort()).toEqual(['app-StreamThread-1', 'app-StreamThread-2']);
     for (const m of perThread) expect(m.value).toBeGreaterThan(0);
-    const group = await admin.describeGroup('app');
+    const group = await f.admin.describeGroup('app');
     expect(group.members.map((m) => m.assignment.partitions.length)).toEqual([2, 2]);
     await streams.close();
-    expect(sortedValues(await readAll(client, admin, 'out'))).toEqual(expectedFilterOutput(400).sort());
+    expect(sortedValues(await readAll(f.client, f.admin, 'out'))).toEqual(expectedFilterOutput(400).sort());
   });
 
   it('pauses partitions over buffered.records.per.partition and still processes everything', async () => {
-    await admin.createTopics([{ name: 'in', partitions: 2 }, { name: 'out', partitions: 1 }]);
-    await produce(client, filterInput('in', 3_000));
+    await f.admin.createTopics([{ name: 'in', partitions: 2 }, { name: 'out', partitions: 1 }]);
+    await produce(f.client, filterInput('in', 3_000));
     const streams = streamsOf(filterTopology('in', 'out'), { 'buffered.records.per.partition': 10 });
     await streams.start();
-    await eventually(async () => (await readAll(client, admin, 'out')).length >= 1_500, 15_000, 'output');
+    await eventually(async () => (await readAll(f.client, f.admin, 'out')).length >= 1_500, 15_000, 'output');
     await streams.close();
-    expect(sortedValues(await readAll(client, admin, 'out'))).toEqual(expectedFilterOutput(3_000).sort());
+    expect(sortedValues(await readAll(f.client, f.admin, 'out'))).toEqual(expectedFilterOutput(3_000).sort());
   });
 });

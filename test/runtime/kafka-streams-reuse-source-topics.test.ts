@@ -5,60 +5,37 @@
  * `StoreChangelogReader` for source-topic changelogs) and processes what came after it once;
  * standbys follow `input`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { applyResetPlan, planReset } from '../../src/cli/application-reset.js';
 import type { StreamsConfigInput } from '../../src/config.js';
 import { Consumed } from '../../src/dsl/consumed.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { Produced } from '../../src/dsl/produced.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
-import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
-import type { ConsumedRecord, KafkaAdmin, KafkaClient, ProducerRecord, TopicPartition } from '../../src/kafka/port.js';
+import type { ConsumedRecord, ProducerRecord, TopicPartition } from '../../src/kafka/port.js';
 import { QueryableStoreTypes } from '../../src/query/queryable-store-types.js';
 import { StoreQueryParameters } from '../../src/query/store-query-parameters.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import type { StateRestoreListener } from '../../src/runtime/state-restore-listener.js';
 import { logger } from '../../src/logger.js';
 import { Serdes } from '../../src/serde/serdes.js';
-import { eventually, produce, readAllWith, sortedValues, streamsConfig, unique } from './runtime-helpers.js';
+import { embeddedClusterPerTest } from './embedded-fixture.js';
+import { eventually, produce, readAllWith, sortedValues, streamsConfig } from './runtime-helpers.js';
 
 const PARTITIONS = 2;
 const STORE = 't';
 const REUSE = { 'topology.optimization': 'reuse.ktable.source.topics' } as const;
 
-let name: string;
-let bootstrap: string;
-let stateRoot: string;
-let client: KafkaClient;
-let admin: KafkaAdmin;
-const open: KafkaStreams[] = [];
-
-beforeEach(async () => {
-  name = unique('reuse');
-  bootstrap = `embedded://${name}`;
-  stateRoot = await mkdtemp(join(tmpdir(), 'kstreams-reuse-'));
-  client = createEmbeddedClient(name, { bootstrapServers: bootstrap });
-  admin = client.admin();
-  await admin.connect();
-  await admin.createTopics([{ name: 'input', partitions: PARTITIONS }, { name: 'out', partitions: PARTITIONS }]);
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await admin.disconnect();
-  resetEmbeddedCluster(name);
-  await rm(stateRoot, { recursive: true, force: true });
-});
+const f = embeddedClusterPerTest('reuse', { topics: [{ name: 'input', partitions: PARTITIONS }, { name: 'out', partitions: PARTITIONS }] });
 
 /** table('input') materialized as `t`, its updates copied to `out`. */
 function instance(server: string, overrides: Partial<StreamsConfigInput> = {}): KafkaStreams {
-  const config = streamsConfig(bootstrap, 'app', {
+  const config = streamsConfig(f.bootstrap, 'app', {
     ...REUSE,
     'application.server': server,
-    'state.dir': join(stateRoot, server.replace(':', '_')),
+    'state.dir': join(f.stateDir, server.replace(':', '_')),
     'statestore.cache.max.bytes': 0,
     ...overrides,
   });
@@ -67,7 +44,7 @@ function instance(server: string, overrides: Partial<StreamsConfigInput> = {}): 
     .toStream()
     .to('out', Produced.with(Serdes.String(), Serdes.String()));
   const s = new KafkaStreams(builder.build(config), config);
-  open.push(s);
+  f.open.push(s);
   return s;
 }
 
@@ -92,29 +69,34 @@ async function readAll(streams: KafkaStreams, stale = false, partition?: number)
 
 const same = (a: Map<string, string>, b: Map<string, string>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
+/** Runs host-a:1 until its table holds the first `count` records, then closes it (the run before a restart or a reset). */
+async function runUntilTableHolds(count: number, overrides: Partial<StreamsConfigInput> = {}): Promise<void> {
+  const first = instance('host-a:1', overrides);
+  await first.start();
+  await produce(f.client, records(count));
+  await eventually(async () => same(await readAll(first), latest(count)), 15_000, 'the table holds the input');
+  await first.close();
+}
+
 async function committed(): Promise<Map<number, number>> {
-  return new Map((await admin.fetchCommittedOffsets('app', ['input'])).map((o) => [o.partition, o.offset]));
+  return new Map((await f.admin.fetchCommittedOffsets('app', ['input'])).map((o) => [o.partition, o.offset]));
 }
 
 async function logEnds(): Promise<Map<number, number>> {
-  return new Map((await admin.listOffsets('input')).map((o) => [o.partition, o.latest]));
+  return new Map((await f.admin.listOffsets('input')).map((o) => [o.partition, o.latest]));
 }
 
 describe('topology.optimization=reuse.ktable.source.topics', () => {
   it.each(['at_least_once', 'exactly_once_v2'] as const)('%s: creates no changelog; a wiped instance restores the table from the input topic up to the committed offset and processes the rest once', async (guarantee) => {
-    const first = instance('host-a:1', { 'processing.guarantee': guarantee });
-    await first.start();
-    await produce(client, records(200));
-    await eventually(async () => same(await readAll(first), latest(200)), 15_000, 'the table holds the input');
-    await first.close();
-    expect((await admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
+    await runUntilTableHolds(200, { 'processing.guarantee': guarantee });
+    expect((await f.admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
     const committedBefore = await committed();
     expect([...committedBefore.values()].reduce((a, b) => a + b, 0)).toBe(200);
     expect(await logEnds()).toEqual(committedBefore);
 
     // Written after the last commit (while the application is down), into partitions' tails.
-    await produce(client, records(2, 200));
-    await rm(join(stateRoot, 'host-a_1'), { recursive: true, force: true });
+    await produce(f.client, records(2, 200));
+    await rm(join(f.stateDir, 'host-a_1'), { recursive: true, force: true });
 
     const restores: Array<{ tp: TopicPartition; store: string; from: number; to: number; restored?: number }> = [];
     const listener: StateRestoreListener = {
@@ -135,18 +117,14 @@ describe('topology.optimization=reuse.ktable.source.topics', () => {
     expect(restored).toEqual([...committedBefore].filter(([, end]) => end > 0).sort(([a], [b]) => a - b).map(([partition, end]) => ({ topic: 'input', partition, store: STORE, from: 0, to: end, restored: end })));
 
     // Restoring forwards nothing; the two later records are processed once each.
-    const readOut = (): Promise<ConsumedRecord[]> => readAllWith(client, admin, 'out', guarantee === 'exactly_once_v2');
+    const readOut = (): Promise<ConsumedRecord[]> => readAllWith(f.client, f.admin, 'out', guarantee === 'exactly_once_v2');
     await eventually(async () => (await readOut()).length >= 202, 10_000, 'the later records output');
     expect(sortedValues(await readOut())).toEqual(Array.from({ length: 202 }, (_, i) => `v${i}`).sort());
-    expect((await admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
+    expect((await f.admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
   });
 
   it('checkpoints the committed input offsets: restarted with its state directory it restores nothing', async () => {
-    const first = instance('host-a:1');
-    await first.start();
-    await produce(client, records(100));
-    await eventually(async () => same(await readAll(first), latest(100)), 15_000, 'the table holds the input');
-    await first.close();
+    await runUntilTableHolds(100);
     const restores: string[] = [];
     const second = instance('host-a:1');
     second.setGlobalStateRestoreListener({
@@ -155,31 +133,27 @@ describe('topology.optimization=reuse.ktable.source.topics', () => {
       onRestoreEnd: () => undefined,
     });
     await second.start();
-    await produce(client, records(1, 100));
+    await produce(f.client, records(1, 100));
     await eventually(async () => same(await readAll(second), latest(101)), 15_000, 'the table after the restart');
     expect(restores).toEqual([]);
   });
 
   it('is reset by the application reset tool, which keeps the input topic (the changelog) and its records', async () => {
-    const first = instance('host-a:1');
-    await first.start();
-    await produce(client, records(50));
-    await eventually(async () => same(await readAll(first), latest(50)), 15_000, 'the table holds the input');
-    await first.close();
+    await runUntilTableHolds(50);
 
-    const plan = await planReset(admin, { applicationId: 'app', inputTopics: ['input'], stateDir: join(stateRoot, 'host-a_1') });
+    const plan = await planReset(f.admin, { applicationId: 'app', inputTopics: ['input'], stateDir: join(f.stateDir, 'host-a_1') });
     expect(plan.internalTopics).toEqual([]);
     expect(plan.offsetResets.map((r) => r.target)).toEqual([0, 0]);
-    await applyResetPlan(admin, plan, join(stateRoot, 'host-a_1'));
-    expect(await admin.listTopics()).toContain('input');
+    await applyResetPlan(f.admin, plan, join(f.stateDir, 'host-a_1'));
+    expect(await f.admin.listTopics()).toContain('input');
     expect([...(await logEnds()).values()].reduce((a, b) => a + b, 0)).toBe(50);
 
     // Nothing committed below the start: nothing to restore; the table is rebuilt by processing `input` again.
     const second = instance('host-a:1');
     await second.start();
     await eventually(async () => same(await readAll(second), latest(50)), 15_000, 'the table rebuilt after the reset');
-    await eventually(async () => (await readAllWith(client, admin, 'out', false)).length >= 100, 10_000, 'the input processed again');
-    expect((await readAllWith(client, admin, 'out', false)).length).toBe(100);
+    await eventually(async () => (await readAllWith(f.client, f.admin, 'out', false)).length >= 100, 10_000, 'the input processed again');
+    expect((await readAllWith(f.client, f.admin, 'out', false)).length).toBe(100);
   });
 
   it('keeps a standby of the table on the other instance, fed from the input topic, with its lag on the input topic', async () => {
@@ -190,7 +164,7 @@ describe('topology.optimization=reuse.ktable.source.topics', () => {
       const meta = a.metadataForAllStreamsClients();
       return a.state() === 'RUNNING' && b.state() === 'RUNNING' && meta.length === 2 && meta.every((m) => m.topicPartitions.length === 1 && m.standbyTopicPartitions.length === 1);
     }, 15_000, 'both RUNNING with a standby each');
-    await produce(client, records(300));
+    await produce(f.client, records(300));
     const truth = latest(300);
     await eventually(async () => same(new Map([...(await readAll(a)), ...(await readAll(b))]), truth), 15_000, 'active tables');
     // Each instance's stale view is its active partition plus its standby of the other one.
@@ -205,7 +179,7 @@ describe('topology.optimization=reuse.ktable.source.topics', () => {
         expect(lag.offsetLag).toBe(0);
       }
     }
-    expect((await admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
+    expect((await f.admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
   });
 
   it('lets a standby apply the input topic only up to the committed offset', async () => {
@@ -218,7 +192,7 @@ describe('topology.optimization=reuse.ktable.source.topics', () => {
       const meta = a.metadataForAllStreamsClients();
       return a.state() === 'RUNNING' && b.state() === 'RUNNING' && meta.length === 2 && meta.every((m) => m.standbyTopicPartitions.length === 1);
     }, 15_000, 'both RUNNING with a standby each');
-    await produce(client, records(300));
+    await produce(f.client, records(300));
     await eventually(async () => same(new Map([...(await readAll(a)), ...(await readAll(b))]), latest(300)), 15_000, 'active tables');
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const s of [a, b]) {
@@ -238,7 +212,7 @@ describe('topology.optimization=reuse.ktable.source.topics', () => {
     });
     expect(unsubscribe).toBeDefined();
     await a.start();
-    await produce(client, [
+    await produce(f.client, [
       { topic: 'input', key: Buffer.from('k1'), value: Buffer.from('v1'), timestamp: 1_000 },
       { topic: 'input', key: Buffer.from('k2'), value: Buffer.from('v2'), timestamp: 2_000 },
       { topic: 'input', key: Buffer.from('k1'), value: null, timestamp: 3_000 },
@@ -250,7 +224,7 @@ describe('topology.optimization=reuse.ktable.source.topics', () => {
       { store: STORE, key: 'k1', value: null, timestamp: 3_000 },
     ]);
     unsubscribe?.();
-    expect((await admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
+    expect((await f.admin.listTopics()).filter((t) => t.startsWith('app-'))).toEqual([]);
   });
 
   it('warns when the KafkaStreams config asks for it but the topology was built without it', () => {
@@ -258,7 +232,7 @@ describe('topology.optimization=reuse.ktable.source.topics', () => {
     const fake = { warn, info: vi.fn(), debug: vi.fn(), error: vi.fn(), child: () => fake };
     const child = vi.spyOn(logger, 'child').mockReturnValue(fake as unknown as ReturnType<typeof logger.child>);
     try {
-      const config = streamsConfig(bootstrap, 'app', { ...REUSE, 'state.dir': stateRoot });
+      const config = streamsConfig(f.bootstrap, 'app', { ...REUSE, 'state.dir': f.stateDir });
       const build = (withConfig: boolean) => {
         const builder = new StreamsBuilder();
         builder.table('input', Consumed.with(Serdes.String(), Serdes.String()), Materialized.as<string, string>(STORE));

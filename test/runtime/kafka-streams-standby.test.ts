@@ -4,65 +4,41 @@
  * with its lag; when one instance closes, the other promotes its standbys and restores (almost)
  * nothing, and every count is right.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Consumed } from '../../src/dsl/consumed.js';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
-import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
-import type { KafkaAdmin, KafkaClient, ProducerRecord } from '../../src/kafka/port.js';
+import type { ProducerRecord } from '../../src/kafka/port.js';
 import { QueryableStoreTypes } from '../../src/query/queryable-store-types.js';
 import { StoreQueryParameters } from '../../src/query/store-query-parameters.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { Stores } from '../../src/state/stores.js';
-import { eventually, produce, streamsConfig, unique } from './runtime-helpers.js';
+import { embeddedClusterPerTest } from './embedded-fixture.js';
+import { eventually, produce, streamsConfig } from './runtime-helpers.js';
 
 const PARTITIONS = 4;
 const KEYS = 40;
 const STORE = 'counts';
 
-let name: string;
-let bootstrap: string;
-let stateRoot: string;
-let client: KafkaClient;
-let admin: KafkaAdmin;
-const open: KafkaStreams[] = [];
-
-beforeEach(async () => {
-  name = unique('standby');
-  bootstrap = `embedded://${name}`;
-  stateRoot = await mkdtemp(join(tmpdir(), 'kstreams-standby-'));
-  client = createEmbeddedClient(name, { bootstrapServers: bootstrap });
-  admin = client.admin();
-  await admin.connect();
-  await admin.createTopics([{ name: 'in', partitions: PARTITIONS }]);
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await admin.disconnect();
-  resetEmbeddedCluster(name);
-  await rm(stateRoot, { recursive: true, force: true });
-});
+const f = embeddedClusterPerTest('standby', { topics: [{ name: 'in', partitions: PARTITIONS }] });
 
 function instance(server: string, inMemory = false): KafkaStreams {
   const builder = new StreamsBuilder();
   const materialized = inMemory ? Materialized.as<string, number>(Stores.inMemoryKeyValueStore(STORE)) : Materialized.as<string, number>(STORE);
   builder.stream('in', Consumed.with(Serdes.String(), Serdes.String())).groupByKey().count(materialized);
-  const s = new KafkaStreams(builder.build(), streamsConfig(bootstrap, 'app', {
+  const s = new KafkaStreams(builder.build(), streamsConfig(f.bootstrap, 'app', {
     'application.server': server,
-    'state.dir': join(stateRoot, server.replace(':', '_')),
+    'state.dir': join(f.stateDir, server.replace(':', '_')),
     'num.standby.replicas': 1,
     // No cache: every update reaches the changelog, so there is a real changelog to (not) restore.
     'statestore.cache.max.bytes': 0,
     'default.key.serde': Serdes.String(),
     'default.value.serde': Serdes.String(),
   }));
-  open.push(s);
+  f.open.push(s);
   return s;
 }
 
@@ -106,7 +82,7 @@ describe('standby replicas (num.standby.replicas=1)', () => {
     expect(keyMeta.standbyHosts).toHaveLength(1);
     expect(keyMeta.standbyHosts[0]).not.toBe(keyMeta.activeHost);
 
-    await produce(client, input(2_000));
+    await produce(f.client, input(2_000));
     const truth = expected(2_000);
     // Active stores of both instances together hold the truth.
     await eventually(async () => {
@@ -133,12 +109,12 @@ describe('standby replicas (num.standby.replicas=1)', () => {
     }
 
     // a leaves: b promotes its standbys and restores only what it had not applied yet.
-    const changelog = await admin.listOffsets(`app-${STORE}-changelog`);
+    const changelog = await f.admin.listOffsets(`app-${STORE}-changelog`);
     const changelogOfA = changelog.filter((o) => aActive.includes(o.partition)).reduce((n, o) => n + o.latest - o.earliest, 0);
     const restoredBefore = sumMetric(b.metrics(), 'stream-thread-metrics', 'restore-records-total');
     await a.close();
     await eventually(() => b.state() === 'RUNNING' && partitions(b.metadataForAllStreamsClients()[0]?.topicPartitions ?? []).length === PARTITIONS, 15_000, 'b owns all');
-    await produce(client, input(400, 2_000));
+    await produce(f.client, input(400, 2_000));
     const truth2 = expected(2_400);
     await eventually(async () => same(await readAll(b, false), truth2), 15_000, 'counts after failover');
     const restored = sumMetric(b.metrics(), 'stream-thread-metrics', 'restore-records-total') - restoredBefore;
@@ -152,7 +128,7 @@ describe('standby replicas (num.standby.replicas=1)', () => {
     const fresh = instance('host-c:1');
     await fresh.start();
     await eventually(async () => same(await readAll(fresh, false), truth2), 15_000, 'counts restored on a fresh instance');
-    const total = (await admin.listOffsets(`app-${STORE}-changelog`)).reduce((n, o) => n + o.latest - o.earliest, 0);
+    const total = (await f.admin.listOffsets(`app-${STORE}-changelog`)).reduce((n, o) => n + o.latest - o.earliest, 0);
     expect(sumMetric(fresh.metrics(), 'stream-thread-metrics', 'restore-records-total')).toBe(total);
   });
 
@@ -177,18 +153,18 @@ describe('standby replicas (num.standby.replicas=1)', () => {
     }, 15_000, 'both RUNNING with standbys');
     const aActive = partitions(new Map(b.metadataForAllStreamsClients().map((m) => [m.endpoint, m])).get('host-a:1')!.topicPartitions);
 
-    await produce(client, input(2_000));
+    await produce(f.client, input(2_000));
     const truth = expected(2_000);
     await eventually(async () => same(await readAll(a, true), truth) && same(await readAll(b, true), truth), 15_000, 'standby copies caught up');
 
-    const changelog = await admin.listOffsets(`app-${STORE}-changelog`);
+    const changelog = await f.admin.listOffsets(`app-${STORE}-changelog`);
     const changelogOfA = changelog.filter((o) => aActive.includes(o.partition)).reduce((n, o) => n + o.latest - o.earliest, 0);
     counting = true;
     await a.close();
     await eventually(() => b.state() === 'RUNNING' && partitions(b.metadataForAllStreamsClients()[0]?.topicPartitions ?? []).length === PARTITIONS, 15_000, 'b owns all');
     // Every count is there before any new input: a's partitions from the adopted stores (plus the remainder).
     expect(same(await readAll(b, false), truth)).toBe(true);
-    await produce(client, input(400, 2_000));
+    await produce(f.client, input(400, 2_000));
     const truth2 = expected(2_400);
     await eventually(async () => same(await readAll(b, false), truth2), 15_000, 'counts after failover');
     const restoredOfA = aActive.reduce((n, p) => n + (restoredOnB.get(p) ?? 0), 0);

@@ -4,60 +4,35 @@
  * and the listener hears each partition's start (offsets), its batches (summing to the total)
  * and its end, as Kafka Streams' StateRestoreListener does.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Materialized } from '../../src/dsl/materialized.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { IllegalStateException } from '../../src/errors.js';
-import { createEmbeddedClient, resetEmbeddedCluster } from '../../src/kafka/embedded/index.js';
-import type { KafkaAdmin, KafkaClient, TopicPartition } from '../../src/kafka/port.js';
+import type { TopicPartition } from '../../src/kafka/port.js';
 import { QueryableStoreTypes } from '../../src/query/queryable-store-types.js';
 import { StoreQueryParameters } from '../../src/query/store-query-parameters.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import type { StateRestoreListener } from '../../src/runtime/state-restore-listener.js';
 import { Serdes } from '../../src/serde/serdes.js';
-import { eventually, produce, unique } from './runtime-helpers.js';
+import { embeddedClusterPerTest } from './embedded-fixture.js';
+import { eventually, produce } from './runtime-helpers.js';
 
 const INPUT = 'words';
 const GLOBAL = 'regions';
 const APP = 'restore-listener-app';
 const CHANGELOG = `${APP}-counts-changelog`;
 
-let name: string;
-let bootstrap: string;
-let stateDir: string;
-let client: KafkaClient;
-let admin: KafkaAdmin;
-const open: KafkaStreams[] = [];
-
-beforeEach(async () => {
-  name = unique('restore-listener');
-  bootstrap = `embedded://${name}`;
-  stateDir = await mkdtemp(join(tmpdir(), 'kstreams-restore-listener-'));
-  client = createEmbeddedClient(name, { bootstrapServers: bootstrap });
-  admin = client.admin();
-  await admin.connect();
-  await admin.createTopics([{ name: INPUT, partitions: 2 }, { name: GLOBAL, partitions: 2 }]);
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await admin.disconnect();
-  resetEmbeddedCluster(name);
-  await rm(stateDir, { recursive: true, force: true });
-});
+const f = embeddedClusterPerTest('restore-listener', { topics: [{ name: INPUT, partitions: 2 }, { name: GLOBAL, partitions: 2 }] });
 
 function streamsOf(): KafkaStreams {
   const builder = new StreamsBuilder();
   builder.stream<string, string>(INPUT).groupByKey().count(Materialized.as('counts'));
   builder.globalTable<string, string>(GLOBAL, Materialized.as('regions-store'));
   const s = new KafkaStreams(builder.build(), {
-    'application.id': APP, 'bootstrap.servers': bootstrap, 'state.dir': stateDir, 'commit.interval.ms': 100,
+    'application.id': APP, 'bootstrap.servers': f.bootstrap, 'state.dir': f.stateDir, 'commit.interval.ms': 100,
     'default.key.serde': Serdes.String(), 'default.value.serde': Serdes.String(),
   });
-  open.push(s);
+  f.open.push(s);
   return s;
 }
 
@@ -84,8 +59,8 @@ async function countsTotal(streams: KafkaStreams): Promise<number> {
 describe('KafkaStreams.setGlobalStateRestoreListener', () => {
   it('reports start, batches and end of every changelog partition and global partition restored after the local state was deleted', async () => {
     const words = Array.from({ length: 400 }, (_, i) => ({ topic: INPUT, key: Buffer.from(`w${i % 37}`), value: Buffer.from('x') }));
-    await produce(client, words);
-    await produce(client, Array.from({ length: 30 }, (_, i) => ({ topic: GLOBAL, partition: i % 2, key: Buffer.from(`r${i}`), value: Buffer.from(`region-${i}`) })));
+    await produce(f.client, words);
+    await produce(f.client, Array.from({ length: 30 }, (_, i) => ({ topic: GLOBAL, partition: i % 2, key: Buffer.from(`r${i}`), value: Buffer.from(`region-${i}`) })));
 
     const first = streamsOf();
     await first.start();
@@ -93,8 +68,8 @@ describe('KafkaStreams.setGlobalStateRestoreListener', () => {
     await first.close();
     await first.cleanUp();
 
-    const changelog = await admin.listOffsets(CHANGELOG);
-    const global = await admin.listOffsets(GLOBAL);
+    const changelog = await f.admin.listOffsets(CHANGELOG);
+    const global = await f.admin.listOffsets(GLOBAL);
     const events: Event[] = [];
     const second = streamsOf();
     second.setGlobalStateRestoreListener(recordingListener(events));
@@ -134,7 +109,7 @@ describe('KafkaStreams.setGlobalStateRestoreListener', () => {
   });
 
   it('restores nothing on a clean restart: the listener hears nothing', async () => {
-    await produce(client, Array.from({ length: 50 }, (_, i) => ({ topic: INPUT, key: Buffer.from(`w${i % 5}`), value: Buffer.from('x') })));
+    await produce(f.client, Array.from({ length: 50 }, (_, i) => ({ topic: INPUT, key: Buffer.from(`w${i % 5}`), value: Buffer.from('x') })));
     const first = streamsOf();
     await first.start();
     await eventually(async () => (await countsTotal(first)) === 50, 10_000, 'all words counted');
