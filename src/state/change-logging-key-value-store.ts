@@ -114,8 +114,11 @@ export class ChangeLoggingKeyValueStore extends WrappedStateStore<KeyValueStore<
     return restoreKeyValueRecords(this.inner, records, this.#timestamped);
   }
 
+  // Called for every write: no per-call allocation beyond the sliced value.
   #log(key: Buffer, value: Buffer | null, contextTimestamp: number): void {
-    const [logged, timestamp] = this.#timestamped && value !== null ? [rawValueOf(value), timestampOf(value)] : [value, contextTimestamp];
+    const split = this.#timestamped && value !== null;
+    const logged = split ? rawValueOf(value) : value;
+    const timestamp = split ? timestampOf(value) : contextTimestamp;
     if (this.#reportOnly) this.#task.reportChange?.(this.changelogTopic, key, logged, timestamp);
     else this.#task.logChange(this.changelogTopic, key, logged, timestamp);
   }
