@@ -127,11 +127,14 @@ export class StreamsBuilder {
    * application's committed offset, and standbys follow the input topic. `describe()` is the
    * same. Only do this for an input topic that is compacted (or keeps everything) and is not
    * written with a different serde than the table reads: the store is restored from its bytes.
+   * `'merge.repartition.topics'` gives all the aggregations and joins below one key change
+   * (`selectKey`, `map`, `flatMap`, `groupBy`) one repartition topic, right after it, instead
+   * of one each; the results are the same, the internal topics and `describe()` change.
    *
-   * @param config `topology.optimization`: `'none'` (default) or `'reuse.ktable.source.topics'`;
-   *   other keys are ignored
+   * @param config `topology.optimization`: `'none'` (default) or a comma-separated list of
+   *   `'reuse.ktable.source.topics'`, `'merge.repartition.topics'`; other keys are ignored
    * @throws ConfigException when `topology.optimization` is not valid, or not supported yet
-   *   (`'all'`, `'merge.repartition.topics'`, `'single.store.self.join'`)
+   *   (`'all'`, `'single.store.self.join'`)
    * @throws TopologyException when the program is invalid (e.g. two sources read one topic, or
    *   two nodes share a name), or nodes were added since a `build()` with other optimizations
    * @example

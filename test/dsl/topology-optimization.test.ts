@@ -41,11 +41,17 @@ describe('topology.optimization config', () => {
     expect(() => parseTopologyOptimization('all, reuse.ktable.source.topics')).toThrow(/'none' and 'all' cannot be combined/);
   });
 
+  it("accepts 'merge.repartition.topics', alone or listed with 'reuse.ktable.source.topics'", () => {
+    expect([...parseTopologyOptimization(StreamsConfig.MERGE_REPARTITION_TOPICS)]).toEqual(['merge.repartition.topics']);
+    expect([...parseTopologyOptimization('reuse.ktable.source.topics, merge.repartition.topics')]).toEqual(['reuse.ktable.source.topics', 'merge.repartition.topics']);
+    expect(() => parseTopologyOptimization('none,merge.repartition.topics')).toThrow(/'none' and 'all' cannot be combined/);
+  });
+
   it("refuses Kafka's optimizations that are not implemented yet ('all' included), naming what is supported", () => {
     expect(() => parseTopologyOptimization('all')).toThrow(
-      "Config 'topology.optimization': 'all' (in Kafka Streams: reuse.ktable.source.topics, merge.repartition.topics and single.store.self.join) is not supported by kstreams yet; the supported values are 'none' and 'reuse.ktable.source.topics'",
+      "Config 'topology.optimization': 'all' (in Kafka Streams: reuse.ktable.source.topics, merge.repartition.topics and single.store.self.join; kstreams lacks single.store.self.join) is not supported by kstreams yet; the supported values are 'none' or a comma-separated list of 'reuse.ktable.source.topics', 'merge.repartition.topics'",
     );
-    expect(() => parseTopologyOptimization('merge.repartition.topics')).toThrow(/'merge.repartition.topics' is not supported by kstreams yet/);
+    expect(() => parseTopologyOptimization('merge.repartition.topics,single.store.self.join')).toThrow(/'single.store.self.join' is not supported by kstreams yet/);
     expect(() => parseTopologyOptimization('reuse.ktable.source.topics,single.store.self.join')).toThrow(/'single.store.self.join' is not supported/);
     expect(() => new StreamsBuilder().build({ 'topology.optimization': 'all' })).toThrow(ConfigException);
   });

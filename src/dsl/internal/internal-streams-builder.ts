@@ -2,6 +2,7 @@ import type { TopologyOptimization } from '../../config.js';
 import { TopologyException } from '../../errors.js';
 import type { Topology } from '../../topology/topology.js';
 import { GraphNode, RootNode } from './graph-node.js';
+import { mergeRepartitionTopics } from './merge-repartition-topics.js';
 import { STATE_STORE_INFIX } from './name-prefixes.js';
 import { RepartitionNode } from './repartition-node.js';
 import { StreamSourceNode } from './stream-source-node.js';
@@ -64,6 +65,7 @@ export class InternalStreamsBuilder {
     if (this.topology.optimizations !== undefined && !this.#hasUnwrittenNodes()) return this.topology;
     this.topology.recordOptimizations(optimizations);
     this.#mergeDuplicateSourceNodes();
+    if (optimizations.has('merge.repartition.topics')) this.#mergeRepartitionTopics();
     this.#relaxNullKeyFiltersUpstreamOfLeftJoins();
     if (optimizations.has('reuse.ktable.source.topics')) this.#reuseKTableSourceTopics();
     const pending = [...this.#unwrittenNodes()];
@@ -90,6 +92,21 @@ export class InternalStreamsBuilder {
       if (node !== this.root && !node.written) yield node;
       stack.push(...node.children);
     }
+  }
+
+  /**
+   * Kafka's `mergeRepartitionTopics` (see `merge-repartition-topics.ts`); like Kafka's
+   * `maybeUpdateCopartitionSourceGroups`, a join naming a replaced node co-partitions on the merged topic.
+   */
+  #mergeRepartitionTopics(): void {
+    mergeRepartitionTopics({
+      root: this.root,
+      newProcessorName: (prefix) => this.newProcessorName(prefix),
+      replaced: (replaced, merged) => {
+        this.#sourceTopics.set(replaced.nodeName, merged.readsTopics());
+        this.#sourceTopics.set(merged.nodeName, merged.readsTopics());
+      },
+    });
   }
 
   /** Kafka's `reuseKTableSourceTopics`: every `builder.table()` source uses its topic as its store's changelog. */

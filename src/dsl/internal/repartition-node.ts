@@ -9,8 +9,9 @@ import { sinkOptions } from './stream-sink-node.js';
 
 /**
  * Kafka's two repartition node kinds: `repartition()` makes an *unoptimizable* one (always
- * kept); repartitions the DSL inserts by itself (before an aggregation or a join) are
- * *optimizable* (`topology.optimization=all` may merge them; not implemented yet).
+ * kept); repartitions the DSL inserts by itself (before an aggregation, a join or `toTable()`)
+ * are *optimizable*: with `topology.optimization=merge.repartition.topics` those below one
+ * key-changing node are replaced by one repartition right after it (`merge-repartition-topics.ts`).
  */
 export type RepartitionKind = 'unoptimizable' | 'optimizable';
 
