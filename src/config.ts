@@ -80,10 +80,10 @@ export interface StreamsConfigInput {
    */
   'transaction.timeout.ms'?: number;
   /**
-   * Topology optimizations (Kafka's `topology.optimization`): `'none'` (default) or
-   * `'reuse.ktable.source.topics'`. Applied when the topology is built: pass the config to
-   * `builder.build(config)` too. `'all'`, `'merge.repartition.topics'` and
-   * `'single.store.self.join'` are Kafka values not supported yet (a `ConfigException` says so).
+   * Topology optimizations (Kafka's `topology.optimization`): `'none'` (default), or
+   * `'reuse.ktable.source.topics'` and/or `'single.store.self.join'` (comma-separated). Applied
+   * when the topology is built: pass the config to `builder.build(config)` too. `'all'` and
+   * `'merge.repartition.topics'` are Kafka values not supported yet (a `ConfigException` says so).
    */
   'topology.optimization'?: string;
   /** Anything else is kept and passed along (e.g. `query.auth.token` for the query server). */
@@ -128,18 +128,18 @@ export interface TopologyBuildConfig {
 }
 
 /** The `topology.optimization` optimizations kstreams implements. */
-export type TopologyOptimization = 'reuse.ktable.source.topics';
+export type TopologyOptimization = 'reuse.ktable.source.topics' | 'single.store.self.join';
 
-const SUPPORTED_OPTIMIZATIONS: readonly TopologyOptimization[] = ['reuse.ktable.source.topics'];
+const SUPPORTED_OPTIMIZATIONS: readonly TopologyOptimization[] = ['reuse.ktable.source.topics', 'single.store.self.join'];
 /** Kafka's values that kstreams does not implement yet. */
-const UNSUPPORTED_OPTIMIZATIONS = ['all', 'merge.repartition.topics', 'single.store.self.join'] as const;
+const UNSUPPORTED_OPTIMIZATIONS = ['all', 'merge.repartition.topics'] as const;
 const OPTIMIZATION_VALUES = `'none', 'all' or a comma-separated list of 'reuse.ktable.source.topics', 'merge.repartition.topics', 'single.store.self.join'`;
 
 /**
  * Parses `topology.optimization` as Kafka's `StreamsConfig.verifyTopologyOptimizationConfigs`
  * does: `'none'` (the default), `'all'`, or a comma-separated list of optimizations; `'none'` and
- * `'all'` cannot be combined with anything. Of Kafka's optimizations only
- * `reuse.ktable.source.topics` is implemented. `'all'` is refused rather than read as "what is
+ * `'all'` cannot be combined with anything. Of Kafka's optimizations
+ * `reuse.ktable.source.topics` and `single.store.self.join` are implemented. `'all'` is refused rather than read as "what is
  * implemented": in Kafka it also merges repartition topics, which changes the internal topics, so
  * an application run with `'all'` today would have its topics renamed by a later release that
  * implements the rest (an upgrade that needs an application reset).
@@ -164,7 +164,7 @@ export function parseTopologyOptimization(value: unknown): ReadonlySet<TopologyO
   const unsupported = parts.filter((p) => (UNSUPPORTED_OPTIMIZATIONS as readonly string[]).includes(p));
   if (unsupported.length > 0) {
     const what = unsupported.includes('all') ? `'all' (in Kafka Streams: reuse.ktable.source.topics, merge.repartition.topics and single.store.self.join)` : unsupported.map((u) => `'${u}'`).join(', ');
-    throw new ConfigException(`Config 'topology.optimization': ${what} is not supported by kstreams yet; the supported values are 'none' and 'reuse.ktable.source.topics'`);
+    throw new ConfigException(`Config 'topology.optimization': ${what} is not supported by kstreams yet; the supported values are 'none', or 'reuse.ktable.source.topics' and 'single.store.self.join' (alone or as a comma-separated list)`);
   }
   return new Set(parts.filter((p): p is TopologyOptimization => (SUPPORTED_OPTIMIZATIONS as readonly string[]).includes(p)));
 }

@@ -127,11 +127,14 @@ export class StreamsBuilder {
    * application's committed offset, and standbys follow the input topic. `describe()` is the
    * same. Only do this for an input topic that is compacted (or keeps everything) and is not
    * written with a different serde than the table reads: the store is restored from its bytes.
+   * `'single.store.self.join'` makes an inner `join` of a stream with itself keep one window
+   * store instead of two (same output; `describe()` shows one `KSTREAM-WINDOWED` node and the
+   * join as one processor named `KSTREAM-MERGE-<n>`).
    *
-   * @param config `topology.optimization`: `'none'` (default) or `'reuse.ktable.source.topics'`;
-   *   other keys are ignored
+   * @param config `topology.optimization`: `'none'` (default), `'reuse.ktable.source.topics'`,
+   *   `'single.store.self.join'`, or both as a comma-separated list; other keys are ignored
    * @throws ConfigException when `topology.optimization` is not valid, or not supported yet
-   *   (`'all'`, `'merge.repartition.topics'`, `'single.store.self.join'`)
+   *   (`'all'`, `'merge.repartition.topics'`)
    * @throws TopologyException when the program is invalid (e.g. two sources read one topic, or
    *   two nodes share a name), or nodes were added since a `build()` with other optimizations
    * @example

@@ -41,12 +41,17 @@ describe('topology.optimization config', () => {
     expect(() => parseTopologyOptimization('all, reuse.ktable.source.topics')).toThrow(/'none' and 'all' cannot be combined/);
   });
 
+  it("accepts 'single.store.self.join', alone or in a list", () => {
+    expect([...parseTopologyOptimization(StreamsConfig.SINGLE_STORE_SELF_JOIN)]).toEqual(['single.store.self.join']);
+    expect([...parseTopologyOptimization('reuse.ktable.source.topics, single.store.self.join')]).toEqual(['reuse.ktable.source.topics', 'single.store.self.join']);
+  });
+
   it("refuses Kafka's optimizations that are not implemented yet ('all' included), naming what is supported", () => {
     expect(() => parseTopologyOptimization('all')).toThrow(
-      "Config 'topology.optimization': 'all' (in Kafka Streams: reuse.ktable.source.topics, merge.repartition.topics and single.store.self.join) is not supported by kstreams yet; the supported values are 'none' and 'reuse.ktable.source.topics'",
+      "Config 'topology.optimization': 'all' (in Kafka Streams: reuse.ktable.source.topics, merge.repartition.topics and single.store.self.join) is not supported by kstreams yet; the supported values are 'none', or 'reuse.ktable.source.topics' and 'single.store.self.join' (alone or as a comma-separated list)",
     );
     expect(() => parseTopologyOptimization('merge.repartition.topics')).toThrow(/'merge.repartition.topics' is not supported by kstreams yet/);
-    expect(() => parseTopologyOptimization('reuse.ktable.source.topics,single.store.self.join')).toThrow(/'single.store.self.join' is not supported/);
+    expect(() => parseTopologyOptimization('single.store.self.join,merge.repartition.topics')).toThrow(/'merge.repartition.topics' is not supported/);
     expect(() => new StreamsBuilder().build({ 'topology.optimization': 'all' })).toThrow(ConfigException);
   });
 });
