@@ -80,10 +80,10 @@ export interface StreamsConfigInput {
    */
   'transaction.timeout.ms'?: number;
   /**
-   * Topology optimizations (Kafka's `topology.optimization`): `'none'` (default) or a
-   * comma-separated list of `'reuse.ktable.source.topics'`, `'merge.repartition.topics'`. Applied
-   * when the topology is built: pass the config to `builder.build(config)` too. `'all'` and
-   * `'single.store.self.join'` are Kafka values not supported yet (a `ConfigException` says so).
+   * Topology optimizations (Kafka's `topology.optimization`): `'none'` (default), `'all'`, or a
+   * comma-separated list of `'reuse.ktable.source.topics'`, `'merge.repartition.topics'`,
+   * `'single.store.self.join'`. Applied when the topology is built: pass the config to
+   * `builder.build(config)` too.
    */
   'topology.optimization'?: string;
   /** Anything else is kept and passed along (e.g. `query.auth.token` for the query server). */
@@ -128,25 +128,20 @@ export interface TopologyBuildConfig {
 }
 
 /** The `topology.optimization` optimizations kstreams implements. */
-export type TopologyOptimization = 'reuse.ktable.source.topics' | 'merge.repartition.topics';
+export type TopologyOptimization = 'reuse.ktable.source.topics' | 'merge.repartition.topics' | 'single.store.self.join';
 
-const SUPPORTED_OPTIMIZATIONS: readonly TopologyOptimization[] = ['reuse.ktable.source.topics', 'merge.repartition.topics'];
-/** Kafka's values that kstreams does not implement yet. */
-const UNSUPPORTED_OPTIMIZATIONS = ['all', 'single.store.self.join'] as const;
+/** Every optimization of Kafka Streams 4.x: what `'all'` applies. */
+const SUPPORTED_OPTIMIZATIONS: readonly TopologyOptimization[] = ['reuse.ktable.source.topics', 'merge.repartition.topics', 'single.store.self.join'];
 const OPTIMIZATION_VALUES = `'none', 'all' or a comma-separated list of 'reuse.ktable.source.topics', 'merge.repartition.topics', 'single.store.self.join'`;
 
 /**
  * Parses `topology.optimization` as Kafka's `StreamsConfig.verifyTopologyOptimizationConfigs`
  * does: `'none'` (the default), `'all'`, or a comma-separated list of optimizations; `'none'` and
- * `'all'` cannot be combined with anything. Of Kafka's optimizations
- * `reuse.ktable.source.topics` and `merge.repartition.topics` are implemented. `'all'` is refused
- * rather than read as "what is implemented": in Kafka it also applies `single.store.self.join`,
- * which changes a self-join's stores and changelog topics, so an application run with `'all'`
- * today would have its internal topics changed by a later release that implements the rest (an
- * upgrade that needs an application reset).
+ * `'all'` cannot be combined with anything. `'all'` is every optimization Kafka Streams has:
+ * `reuse.ktable.source.topics`, `merge.repartition.topics` and `single.store.self.join`.
  *
  * @returns the optimizations to apply (empty for `'none'` or when unset)
- * @throws ConfigException for a value Kafka does not accept, or one kstreams does not implement yet
+ * @throws ConfigException for a value Kafka does not accept
  */
 export function parseTopologyOptimization(value: unknown): ReadonlySet<TopologyOptimization> {
   if (value === undefined) return new Set();
@@ -157,17 +152,12 @@ export function parseTopologyOptimization(value: unknown): ReadonlySet<TopologyO
   if ((parts.includes('none') || parts.includes('all')) && parts.length > 1) {
     throw new ConfigException(`Config 'topology.optimization' value '${value}' is not valid: 'none' and 'all' cannot be combined with other values. Acceptable values are ${OPTIMIZATION_VALUES}`);
   }
-  const known = new Set<string>(['none', ...SUPPORTED_OPTIMIZATIONS, ...UNSUPPORTED_OPTIMIZATIONS]);
+  const known = new Set<string>(['none', 'all', ...SUPPORTED_OPTIMIZATIONS]);
   const unknown = parts.filter((p) => !known.has(p));
   if (unknown.length > 0) {
     throw new ConfigException(`Config 'topology.optimization' has unrecognized value(s) ${unknown.map((u) => `'${u}'`).join(', ')} in '${value}'. Acceptable values are ${OPTIMIZATION_VALUES}`);
   }
-  const unsupported = parts.filter((p) => (UNSUPPORTED_OPTIMIZATIONS as readonly string[]).includes(p));
-  if (unsupported.length > 0) {
-    const missing = UNSUPPORTED_OPTIMIZATIONS.filter((u) => u !== 'all').join(', ');
-    const what = unsupported.includes('all') ? `'all' (in Kafka Streams: reuse.ktable.source.topics, merge.repartition.topics and single.store.self.join; kstreams lacks ${missing})` : unsupported.map((u) => `'${u}'`).join(', ');
-    throw new ConfigException(`Config 'topology.optimization': ${what} is not supported by kstreams yet; the supported values are 'none' or a comma-separated list of ${SUPPORTED_OPTIMIZATIONS.map((o) => `'${o}'`).join(', ')}`);
-  }
+  if (parts[0] === 'all') return new Set(SUPPORTED_OPTIMIZATIONS);
   return new Set(parts.filter((p): p is TopologyOptimization => (SUPPORTED_OPTIMIZATIONS as readonly string[]).includes(p)));
 }
 

@@ -130,11 +130,14 @@ export class StreamsBuilder {
    * `'merge.repartition.topics'` gives all the aggregations and joins below one key change
    * (`selectKey`, `map`, `flatMap`, `groupBy`) one repartition topic, right after it, instead
    * of one each; the results are the same, the internal topics and `describe()` change.
+   * `'single.store.self.join'` makes an inner `join` of a stream with itself keep one window
+   * store instead of two (same output; `describe()` shows one `KSTREAM-WINDOWED` node and the
+   * join as one processor named `KSTREAM-MERGE-<n>`). `'all'` applies all three.
    *
-   * @param config `topology.optimization`: `'none'` (default) or a comma-separated list of
-   *   `'reuse.ktable.source.topics'`, `'merge.repartition.topics'`; other keys are ignored
-   * @throws ConfigException when `topology.optimization` is not valid, or not supported yet
-   *   (`'all'`, `'single.store.self.join'`)
+   * @param config `topology.optimization`: `'none'` (default), `'all'`, or a comma-separated list
+   *   of `'reuse.ktable.source.topics'`, `'merge.repartition.topics'`, `'single.store.self.join'`;
+   *   other keys are ignored
+   * @throws ConfigException when `topology.optimization` is not valid
    * @throws TopologyException when the program is invalid (e.g. two sources read one topic, or
    *   two nodes share a name), or nodes were added since a `build()` with other optimizations
    * @example

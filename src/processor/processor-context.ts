@@ -20,8 +20,9 @@ export interface ProcessorContext<KForward = unknown, VForward = unknown> {
 
   /**
    * Sends a record to every child of this processor, or only to the child named `childName`.
-   * Children run depth-first before `forward` returns when they are synchronous. When a child
-   * is async, `forward` returns a Promise that resolves once that child subtree is done;
+   * Children run depth-first, in order, as in Kafka: a child's subtree is done with the record
+   * before the next child gets it. When they are synchronous that is before `forward` returns;
+   * when a child is async, `forward` returns a Promise that resolves once all children are done;
    * awaiting it is optional: each processor still sees records in the order they were
    * forwarded to it, and the task finishes all work of one input record before the next.
    *

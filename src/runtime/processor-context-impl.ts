@@ -76,12 +76,20 @@ export class ProcessorContextImpl implements ProcessorContext<unknown, unknown> 
     }
     // Fast path: most nodes have one child and run synchronously; no promise is made then.
     if (children.length === 1) return this.#task.dispatch(children[0] as TaskNode, record);
-    let pending: Promise<void>[] | undefined;
-    for (const child of children) {
-      const result = this.#task.dispatch(child, record);
-      if (result !== undefined) (pending ??= []).push(result);
+    return this.#forwardFrom(children, 0, record);
+  }
+
+  /**
+   * Kafka's order: each child's subtree is done with the record before the next child gets it
+   * (depth-first), also when a child is async. Sibling branches may share state: the two sides of
+   * a stream joined with itself each store the record the other side's lookup must then see.
+   */
+  #forwardFrom(children: readonly TaskNode[], start: number, record: AnyRecord): void | Promise<void> {
+    for (let i = start; i < children.length; i++) {
+      const result = this.#task.dispatch(children[i] as TaskNode, record);
+      if (result !== undefined) return result.then(() => this.#forwardFrom(children, i + 1, record));
     }
-    return pending === undefined ? undefined : Promise.all(pending).then(() => undefined);
+    return undefined;
   }
 
   schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {

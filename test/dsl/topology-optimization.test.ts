@@ -1,16 +1,20 @@
 /**
- * `topology.optimization` (Kafka's `StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG`): parsing, and
- * `reuse.ktable.source.topics` applied by `StreamsBuilder.build(config)` (Kafka's
+ * `topology.optimization` (Kafka's `StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG`): parsing, `all`
+ * (the three optimizations together), and `reuse.ktable.source.topics` applied by
+ * `StreamsBuilder.build(config)` (Kafka's
  * `InternalStreamsBuilder.reuseKTableSourceTopics` / `TableSourceNode` /
  * `InternalTopologyBuilder.connectSourceStoreAndTopic`).
  */
 import { describe, expect, it } from 'vitest';
 import { parseTopologyOptimization, resolveConfig, StreamsConfig } from '../../src/config.js';
 import { Consumed } from '../../src/dsl/consumed.js';
+import { JoinWindows } from '../../src/dsl/join-windows.js';
 import { Materialized } from '../../src/dsl/materialized.js';
+import { Produced } from '../../src/dsl/produced.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { ConfigException, TopologyException } from '../../src/errors.js';
 import { Serdes } from '../../src/serde/serdes.js';
+import { TopologyTestDriver } from '../../src/test-driver/topology-test-driver.js';
 import type { Topology } from '../../src/topology/topology.js';
 
 const REUSE = { 'topology.optimization': 'reuse.ktable.source.topics' };
@@ -47,13 +51,14 @@ describe('topology.optimization config', () => {
     expect(() => parseTopologyOptimization('none,merge.repartition.topics')).toThrow(/'none' and 'all' cannot be combined/);
   });
 
-  it("refuses Kafka's optimizations that are not implemented yet ('all' included), naming what is supported", () => {
-    expect(() => parseTopologyOptimization('all')).toThrow(
-      "Config 'topology.optimization': 'all' (in Kafka Streams: reuse.ktable.source.topics, merge.repartition.topics and single.store.self.join; kstreams lacks single.store.self.join) is not supported by kstreams yet; the supported values are 'none' or a comma-separated list of 'reuse.ktable.source.topics', 'merge.repartition.topics'",
-    );
-    expect(() => parseTopologyOptimization('merge.repartition.topics,single.store.self.join')).toThrow(/'single.store.self.join' is not supported by kstreams yet/);
-    expect(() => parseTopologyOptimization('reuse.ktable.source.topics,single.store.self.join')).toThrow(/'single.store.self.join' is not supported/);
-    expect(() => new StreamsBuilder().build({ 'topology.optimization': 'all' })).toThrow(ConfigException);
+  it("accepts 'single.store.self.join', alone or in a list", () => {
+    expect([...parseTopologyOptimization(StreamsConfig.SINGLE_STORE_SELF_JOIN)]).toEqual(['single.store.self.join']);
+    expect([...parseTopologyOptimization('reuse.ktable.source.topics, single.store.self.join')]).toEqual(['reuse.ktable.source.topics', 'single.store.self.join']);
+  });
+
+  it("reads 'all' as every optimization Kafka Streams has", () => {
+    expect([...parseTopologyOptimization(StreamsConfig.OPTIMIZE)].sort()).toEqual(['merge.repartition.topics', 'reuse.ktable.source.topics', 'single.store.self.join']);
+    expect(new StreamsBuilder().build({ 'topology.optimization': 'all' }).optimizations).toEqual(new Set(['reuse.ktable.source.topics', 'merge.repartition.topics', 'single.store.self.join']));
   });
 });
 
@@ -128,5 +133,56 @@ describe('StreamsBuilder.build(config) with reuse.ktable.source.topics', () => {
     expect(changelogs(builder.build())).toEqual(['app-t-changelog']);
     builder.stream('events').to('sink');
     expect(() => builder.build(REUSE)).toThrow(/built with topology.optimization 'none': building it again with 'reuse.ktable.source.topics'/);
+  });
+});
+
+describe("topology.optimization=all: the three optimizations together", () => {
+  /**
+   * A table read from its topic (reuse), a key change feeding a count and a join of the re-keyed
+   * stream with itself (merge: one repartition topic for both; self-join: one window store).
+   */
+  function app(): StreamsBuilder {
+    const builder = new StreamsBuilder();
+    const prices = builder.table('prices', Consumed.with(Serdes.String(), Serdes.String()), Materialized.as<string, string>('prices'));
+    const byItem = builder.stream('orders', Consumed.with(Serdes.String(), Serdes.String())).selectKey((_k, v) => v.split(':')[0]!);
+    byItem.groupByKey().count(Materialized.as('per-item')).toStream().mapValues((n) => String(n)).to('counts', Produced.with(Serdes.String(), Serdes.String()));
+    byItem.join(byItem, (a, b) => `${a}+${b}`, JoinWindows.ofTimeDifferenceWithNoGrace(10)).to('pairs', Produced.with(Serdes.String(), Serdes.String()));
+    byItem.join(prices, (o, p) => `${o}@${p}`).to('priced', Produced.with(Serdes.String(), Serdes.String()));
+    return builder;
+  }
+
+  async function run(optimization: string): Promise<{ topics: string[]; out: Record<string, string[]> }> {
+    const topology = app().build({ 'topology.optimization': optimization });
+    const driver = new TopologyTestDriver(topology, { 'application.id': 'app', 'default.key.serde': Serdes.String(), 'default.value.serde': Serdes.String() }, 0);
+    try {
+      await driver.createInputTopic('prices', Serdes.String(), Serdes.String()).pipeKeyValueList([{ key: 'apple', value: '3' }, { key: 'pear', value: '5' }]);
+      const orders = driver.createInputTopic('orders', Serdes.String(), Serdes.String());
+      const times = [0, 4, 9, 15, 16, 40, 41, 3, 60];
+      const values = ['apple:1', 'pear:1', 'apple:2', 'apple:3', 'pear:2', 'pear:3', 'apple:4', 'apple:late', 'kiwi:1'];
+      for (let i = 0; i < times.length; i++) await orders.pipeInput(`o${i}`, values[i]!, times[i]);
+      const out: Record<string, string[]> = {};
+      for (const topic of ['counts', 'pairs', 'priced']) {
+        out[topic] = driver.createOutputTopic(topic, Serdes.String(), Serdes.String()).readRecordsToList().map((r) => `${r.key}=${r.value}@${r.timestamp}`);
+      }
+      const description = topology.describe().toString();
+      const topics = [...description.matchAll(/(?:Sink|Source): \S+ \(topics?: \[?([^\])]+)/g)].map((m) => m[1]!).filter((t) => t.includes('repartition') || t.includes('changelog')).sort();
+      return { topics, out };
+    } finally {
+      await driver.close();
+    }
+  }
+
+  it('gives the same output records, in the same order, as no optimization, with one repartition topic and one join store', async () => {
+    const plain = await run('none');
+    const all = await run('all');
+    expect(all.out).toEqual(plain.out);
+    expect(plain.out['pairs']!.length).toBeGreaterThan(4);
+    expect(plain.out['counts']).toContain('apple=4@41');
+    const text = (o: string): string => app().build({ 'topology.optimization': o }).describe().toString();
+    const repartitionSinks = (t: string): number => (t.match(/Sink: .*-repartition/g) ?? []).length;
+    const joinStores = (t: string): number => new Set(t.match(/KSTREAM-JOIN(THIS|OTHER)-\d+-store/g) ?? []).size;
+    // Without it the count has its own repartition topic and the joins share one (Kafka's repartitionForJoin).
+    expect([repartitionSinks(text('none')), joinStores(text('none'))]).toEqual([2, 2]);
+    expect([repartitionSinks(text('all')), joinStores(text('all'))]).toEqual([1, 1]);
   });
 });

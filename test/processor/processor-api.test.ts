@@ -131,6 +131,30 @@ describe('Processor API through the TopologyTestDriver', () => {
     expect(seen).toEqual(['x-20', 'x-1', 'x-5', 'y-20', 'y-1', 'y-5']);
   });
 
+  it("runs a node's children one after the other, each subtree done first, also when they are async (Kafka's order)", async () => {
+    const seen: string[] = [];
+    const child = (name: string, ms: number) => (): Processor<string, string, string, string> => {
+      let ctx: ProcessorContext<string, string>;
+      return {
+        init: (c) => void (ctx = c),
+        async process(r) {
+          seen.push(`${name} starts ${r.value}`);
+          await sleep(ms);
+          seen.push(`${name} ends ${r.value}`);
+          await ctx.forward(r);
+        },
+      };
+    };
+    const topology = new Topology()
+      .addSource('src', 'in')
+      .addProcessor('first', child('first', 20), 'src')
+      .addProcessor('first-child', child('first-child', 5), 'first')
+      .addProcessor('second', child('second', 1), 'src');
+    await using driver = new TopologyTestDriver(topology, config);
+    await driver.createInputTopic('in', Serdes.String(), Serdes.String()).pipeInput('k', 'x', 1);
+    expect(seen).toEqual(['first starts x', 'first ends x', 'first-child starts x', 'first-child ends x', 'second starts x', 'second ends x']);
+  });
+
   it('an async processor that awaits forward() sees its whole subtree done (depth first)', async () => {
     const seen: string[] = [];
     const topology = new Topology()

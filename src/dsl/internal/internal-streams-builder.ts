@@ -6,6 +6,7 @@ import { mergeRepartitionTopics } from './merge-repartition-topics.js';
 import { STATE_STORE_INFIX } from './name-prefixes.js';
 import { RepartitionNode } from './repartition-node.js';
 import { StreamSourceNode } from './stream-source-node.js';
+import { StreamStreamJoinNode } from './stream-stream-join-node.js';
 import { TableSourceNode } from './table-source-node.js';
 
 /**
@@ -68,6 +69,7 @@ export class InternalStreamsBuilder {
     if (optimizations.has('merge.repartition.topics')) this.#mergeRepartitionTopics();
     this.#relaxNullKeyFiltersUpstreamOfLeftJoins();
     if (optimizations.has('reuse.ktable.source.topics')) this.#reuseKTableSourceTopics();
+    if (optimizations.has('single.store.self.join')) this.#rewriteSingleStoreSelfJoins();
     const pending = [...this.#unwrittenNodes()];
     pending.sort((a, b) => a.buildPriority - b.buildPriority);
     for (const node of pending) {
@@ -113,6 +115,13 @@ export class InternalStreamsBuilder {
   #reuseKTableSourceTopics(): void {
     for (const node of this.root.children) {
       if (node instanceof TableSourceNode && !node.global && !node.written) node.reuseSourceTopicForChangelog = true;
+    }
+  }
+
+  /** Kafka's `rewriteSingleStoreSelfJoin` (KIP-862): inner joins of a stream with itself keep one window store. */
+  #rewriteSingleStoreSelfJoins(): void {
+    for (const node of [...this.#unwrittenNodes()]) {
+      if (node instanceof StreamStreamJoinNode) node.rewriteAsSelfJoin();
     }
   }
 

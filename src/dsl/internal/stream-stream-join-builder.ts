@@ -9,6 +9,7 @@ import type { ValueJoiner } from '../functions.js';
 import type { JoinWindows } from '../join-windows.js';
 import { KStreamJoinWindow } from '../processors/kstream-join-window.js';
 import { JoinTimeTrackers, KStreamKStreamJoinProcessor, type StreamStreamJoinSpec as SideSpec } from '../processors/kstream-kstream-join.js';
+import { KStreamKStreamSelfJoinProcessor } from '../processors/kstream-kstream-self-join.js';
 import { PassThrough } from '../processors/pass-through.js';
 import type { StreamJoined } from '../stream-joined.js';
 import { LazySerde } from './lazy-serde.js';
@@ -74,7 +75,8 @@ export function buildStreamStreamJoin<K, V1, V2, VR>(
   const otherStore = windowStore(otherSupplier, (joined?.storeName === undefined ? otherGenerated : joined.storeName + otherSuffix) + '-store', windows, keySerde, rightSerde, joined);
   const outerStore = leftOuter && windows.spuriousResultFixEnabled ? outerJoinStore(thisGenerated, rightOuter, joined, thisSupplier) : undefined;
 
-  const thisWindowed = new StatefulProcessorNode(thisWindowedName, () => new KStreamJoinWindow<K, V1>(thisStore.name), { stores: () => [thisStore] });
+  // Under a single-store self-join (decided when the topology is built) the join itself stores the records.
+  const thisWindowed = new StatefulProcessorNode(thisWindowedName, () => new KStreamJoinWindow<K, V1>(thisStore.name, !node.selfJoin), { stores: () => [thisStore] });
   builder.addGraphNode(left.node, thisWindowed);
   const otherWindowed = new StatefulProcessorNode(otherWindowedName, () => new KStreamJoinWindow<K, V2>(otherStore.name), { stores: () => [otherStore] });
   builder.addGraphNode(right.node, otherWindowed);
@@ -103,6 +105,13 @@ export function buildStreamStreamJoin<K, V1, V2, VR>(
     thisStores: [otherStore, ...shared],
     otherStores: [thisStore, ...shared],
     copartitionTopics: () => builder.sourceTopicsOf(sourceNodes),
+    selfJoin: leftOuter || rightOuter
+      ? undefined
+      : {
+          // Both sides read the same stream: V1 and V2 are the same values.
+          supplier: () => new KStreamKStreamSelfJoinProcessor<K, V1, VR>(windows.beforeMs, windows.afterMs, thisStore.name, (l, r, key) => joiner(l, r as unknown as V2, key)),
+          storeName: thisStore.name,
+        },
   });
   if (leftOuter || rightOuter) node.labels.add(NULL_KEY_RELAXED_JOIN);
   builder.addGraphNode([thisWindowed, otherWindowed], node);
