@@ -15,14 +15,12 @@ import { Materialized } from '../../src/dsl/materialized.js';
 import { Produced } from '../../src/dsl/produced.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import type { ConsumedRecord, ProducerRecord, TopicPartition } from '../../src/kafka/port.js';
-import { QueryableStoreTypes } from '../../src/query/queryable-store-types.js';
-import { StoreQueryParameters } from '../../src/query/store-query-parameters.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import type { StateRestoreListener } from '../../src/runtime/state-restore-listener.js';
 import { logger } from '../../src/logger.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { embeddedClusterPerTest } from './embedded-fixture.js';
-import { eventually, produce, readAllWith, sortedValues, streamsConfig } from './runtime-helpers.js';
+import { eventually, produce, readAllWith, readKeyValueStore, sameEntries, sortedValues, streamsConfig } from './runtime-helpers.js';
 
 const PARTITIONS = 2;
 const STORE = 't';
@@ -58,16 +56,9 @@ const latest = (count: number): Map<string, string> => {
   return m;
 };
 
-async function readAll(streams: KafkaStreams, stale = false, partition?: number): Promise<Map<string, string>> {
-  let params = StoreQueryParameters.fromNameAndType(STORE, QueryableStoreTypes.keyValueStore<string, string>());
-  if (stale) params = params.enableStaleStores();
-  if (partition !== undefined) params = params.withPartition(partition);
-  const out = new Map<string, string>();
-  for await (const { key, value } of streams.store(params).all()) out.set(key, value);
-  return out;
-}
+const readAll = (streams: KafkaStreams, stale = false, partition?: number): Promise<Map<string, string>> => readKeyValueStore<string>(streams, STORE, stale, partition);
 
-const same = (a: Map<string, string>, b: Map<string, string>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+const same = sameEntries<string>;
 
 /** Runs host-a:1 until its table holds the first `count` records, then closes it (the run before a restart or a reset). */
 async function runUntilTableHolds(count: number, overrides: Partial<StreamsConfigInput> = {}): Promise<void> {

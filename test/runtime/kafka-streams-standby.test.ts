@@ -17,7 +17,7 @@ import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { Stores } from '../../src/state/stores.js';
 import { embeddedClusterPerTest } from './embedded-fixture.js';
-import { eventually, produce, streamsConfig } from './runtime-helpers.js';
+import { eventually, produce, readKeyValueStore, sameEntries, streamsConfig } from './runtime-helpers.js';
 
 const PARTITIONS = 4;
 const KEYS = 40;
@@ -51,16 +51,9 @@ const expected = (records: number): Map<string, number> => {
   return m;
 };
 
-async function readAll(streams: KafkaStreams, stale: boolean, partition?: number): Promise<Map<string, number>> {
-  let params = StoreQueryParameters.fromNameAndType(STORE, QueryableStoreTypes.keyValueStore<string, number>());
-  if (stale) params = params.enableStaleStores();
-  if (partition !== undefined) params = params.withPartition(partition);
-  const out = new Map<string, number>();
-  for await (const { key, value } of streams.store(params).all()) out.set(key, value);
-  return out;
-}
+const readAll = (streams: KafkaStreams, stale: boolean, partition?: number): Promise<Map<string, number>> => readKeyValueStore<number>(streams, STORE, stale, partition);
 
-const same = (a: Map<string, number>, b: Map<string, number>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+const same = sameEntries<number>;
 
 const partitions = (tps: readonly { partition: number }[]): number[] => tps.map((tp) => tp.partition).sort();
 

@@ -5,6 +5,8 @@ import type { ConsumedRecord, KafkaAdmin, KafkaClient, ProducerRecord } from '..
 import type { Processor } from '../../src/processor/processor.js';
 import type { ProcessorContext } from '../../src/processor/processor-context.js';
 import type { Record } from '../../src/processor/record.js';
+import { QueryableStoreTypes } from '../../src/query/queryable-store-types.js';
+import { StoreQueryParameters } from '../../src/query/store-query-parameters.js';
 import type { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import type { KafkaStreamsState } from '../../src/runtime/streams-state.js';
 import { Serdes } from '../../src/serde/serdes.js';
@@ -153,3 +155,19 @@ export async function readAllWith(client: KafkaClient, admin: KafkaAdmin, topic:
   }
   return out;
 }
+
+/**
+ * Every entry of the key-value store `name` as this instance's interactive queries see it: its
+ * active partitions, plus its standbys with `stale`, or only `partition` when given.
+ */
+export async function readKeyValueStore<V>(streams: KafkaStreams, name: string, stale = false, partition?: number): Promise<Map<string, V>> {
+  let params = StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore<string, V>());
+  if (stale) params = params.enableStaleStores();
+  if (partition !== undefined) params = params.withPartition(partition);
+  const out = new Map<string, V>();
+  for await (const { key, value } of streams.store(params).all()) out.set(key, value);
+  return out;
+}
+
+/** Whether two maps hold the same entries. */
+export const sameEntries = <V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
