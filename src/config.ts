@@ -16,6 +16,9 @@ export const StreamsConfig = {
   PROCESSING_GUARANTEE_CONFIG: 'processing.guarantee',
   APPLICATION_SERVER_CONFIG: 'application.server',
   NUM_STANDBY_REPLICAS_CONFIG: 'num.standby.replicas',
+  ACCEPTABLE_RECOVERY_LAG_CONFIG: 'acceptable.recovery.lag',
+  MAX_WARMUP_REPLICAS_CONFIG: 'max.warmup.replicas',
+  PROBING_REBALANCE_INTERVAL_MS_CONFIG: 'probing.rebalance.interval.ms',
   STATESTORE_CACHE_MAX_BYTES_CONFIG: 'statestore.cache.max.bytes',
   DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG: 'default.deserialization.exception.handler',
   PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG: 'processing.exception.handler',
@@ -64,6 +67,20 @@ export interface StreamsConfigInput {
   'processing.guarantee'?: ProcessingGuarantee | 'exactly_once';
   'application.server'?: string;
   'num.standby.replicas'?: number;
+  /**
+   * High availability on scale-out (KIP-441): a client whose copy of a task's state is at most
+   * this many changelog records behind counts as caught up (default 10000). A stateful task is
+   * not moved to a client further behind while a caught-up one exists: it stays, and the new
+   * owner restores a warm-up replica until a probing rebalance finds it caught up.
+   */
+  'acceptable.recovery.lag'?: number;
+  /** Warm-up replicas one assignment may add, beyond `num.standby.replicas` (default 2, at least 1). */
+  'max.warmup.replicas'?: number;
+  /**
+   * How long after an assignment with warm-ups the leader rejoins to move the tasks whose
+   * warm-ups caught up (default 600000). Kafka requires at least 60000; any positive value is taken here.
+   */
+  'probing.rebalance.interval.ms'?: number;
   'statestore.cache.max.bytes'?: number;
   'default.deserialization.exception.handler'?: ExceptionHandlerName;
   'processing.exception.handler'?: ExceptionHandlerName;
@@ -103,6 +120,9 @@ export interface ResolvedStreamsConfig {
   readonly processingGuarantee: ProcessingGuarantee;
   readonly applicationServer: string | undefined;
   readonly numStandbyReplicas: number;
+  readonly acceptableRecoveryLag: number;
+  readonly maxWarmupReplicas: number;
+  readonly probingRebalanceIntervalMs: number;
   readonly cacheMaxBytes: number;
   readonly deserializationExceptionHandler: ExceptionHandlerName;
   readonly processingExceptionHandler: ExceptionHandlerName;
@@ -219,6 +239,9 @@ export function resolveConfig(input: StreamsConfigInput): ResolvedStreamsConfig 
     processingGuarantee,
     applicationServer: server,
     numStandbyReplicas: num(input, 'num.standby.replicas', 0),
+    acceptableRecoveryLag: num(input, 'acceptable.recovery.lag', 10_000),
+    maxWarmupReplicas: num(input, 'max.warmup.replicas', 2, 1),
+    probingRebalanceIntervalMs: num(input, 'probing.rebalance.interval.ms', 600_000, 1),
     cacheMaxBytes: num(input, 'statestore.cache.max.bytes', 10 * 1024 * 1024),
     deserializationExceptionHandler,
     processingExceptionHandler,

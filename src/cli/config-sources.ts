@@ -30,6 +30,10 @@ export const NUMERIC_KEYS: ReadonlySet<string> = new Set([
   'session.timeout.ms',
   'heartbeat.interval.ms',
   'max.task.idle.ms',
+  'transaction.timeout.ms',
+  'acceptable.recovery.lag',
+  'max.warmup.replicas',
+  'probing.rebalance.interval.ms',
 ]);
 
 /** Keys whose text values name a serde. */

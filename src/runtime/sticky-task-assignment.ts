@@ -227,18 +227,18 @@ function sameSubtopology(tasks: readonly TaskId[], sub: number): number {
   return n;
 }
 
-function bySubtopologyThenPartition(a: TaskId, b: TaskId): number {
+export function bySubtopologyThenPartition(a: TaskId, b: TaskId): number {
   const x = parseTaskId(a);
   const y = parseTaskId(b);
   return x.subtopology - y.subtopology || x.partition - y.partition;
 }
 
-function byPartitionThenSubtopology(a: TaskId, b: TaskId): number {
+export function byPartitionThenSubtopology(a: TaskId, b: TaskId): number {
   const x = parseTaskId(a);
   const y = parseTaskId(b);
   return x.partition - y.partition || x.subtopology - y.subtopology;
 }
 
-function compare(a: string, b: string): number {
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

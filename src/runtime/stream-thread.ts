@@ -22,6 +22,7 @@ import { EosTaskProducers } from './eos-task-producers.js';
 import { RecordCollectorImpl, type OutputQueue } from './record-collector-impl.js';
 import type { StandbyUpdater } from './standby-updater.js';
 import { StreamsPartitionAssignor } from './streams-partition-assignor.js';
+import { changelogEndOffsetSums } from './changelog-end-offset-sums.js';
 import type { StreamsMetrics, ThreadMetrics } from './streams-metrics.js';
 import type { StreamTask, TaskEnvironment, TaskId } from './task.js';
 import { TaskManager } from './thread-task-manager.js';
@@ -102,6 +103,8 @@ export class StreamThread {
   readonly #subtopologyOf: Map<string, number>;
   #state: StreamThreadState = 'CREATED';
   #consumer: GroupConsumer | undefined;
+  /** The pending probing rebalance (see #scheduleProbingRebalance). */
+  #probingRebalance: ReturnType<typeof setTimeout> | undefined;
   #producer: KafkaProducer | undefined;
   #collector: OutputQueue | undefined;
   #eos: EosTaskProducers | undefined;
@@ -176,6 +179,10 @@ export class StreamThread {
         // A store restored from its source topic (reuse.ktable.source.topics) has no changelog topic.
         ...metadata.subtopologies.filter((s) => (s.sourceChangelogTopics?.length ?? 0) > 0).map((s) => s.id),
       ]),
+      acceptableRecoveryLag: config.acceptableRecoveryLag,
+      maxWarmupReplicas: config.maxWarmupReplicas,
+      changelogEndOffsetSums: (tasks) => changelogEndOffsetSums(tasks, metadata, this.#o.listOffsets),
+      onAssignmentComputed: (held) => this.#scheduleProbingRebalance(held > 0),
       shutdownRequested: this.#o.shutdownRequested,
       log: this.#log,
     });
@@ -518,7 +525,27 @@ export class StreamThread {
     })();
   }
 
+  /**
+   * On the leader: after an assignment that kept tasks on caught-up clients while warm-up
+   * replicas restore elsewhere, rejoin the group after `probing.rebalance.interval.ms` so the
+   * next assignment can move the tasks whose warm-ups caught up (KIP-441's probing rebalance).
+   * Each new assignment replaces the schedule; one without held tasks cancels it.
+   */
+  #scheduleProbingRebalance(needed: boolean): void {
+    clearTimeout(this.#probingRebalance);
+    this.#probingRebalance = undefined;
+    if (!needed) return;
+    this.#probingRebalance = setTimeout(() => {
+      this.#probingRebalance = undefined;
+      if (!this.isAlive()) return;
+      this.#log.info('probing rebalance: rejoining the group to move tasks whose warm-up replicas caught up');
+      this.#consumer?.enforceRebalance();
+    }, this.#o.config.probingRebalanceIntervalMs);
+    this.#probingRebalance.unref();
+  }
+
   async #release(): Promise<void> {
+    clearTimeout(this.#probingRebalance);
     try {
       await this.#consumer?.disconnect();
     } catch (e) {

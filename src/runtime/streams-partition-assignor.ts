@@ -4,6 +4,7 @@ import type { SubtopologyMetadata } from '../topology/topology-metadata.js';
 import { AssignorError, encodeAssignmentInfo, type AssignorErrorCode, type HostAssignment } from './assignment-info.js';
 import { groupPartitionsIntoTasks } from './partition-grouper.js';
 import { assignActiveTasks, assignStandbyTasks, type ClientState } from './sticky-task-assignment.js';
+import { addWarmups, holdOnCaughtUpClients, type TaskLags } from './warmup-assignment.js';
 import { decodeSubscriptionInfo, encodeSubscriptionInfo, SUBSCRIPTION_VERSION, type SubscriptionInfo } from './subscription-info.js';
 import { parseTaskId, type TaskId } from './task.js';
 
@@ -22,6 +23,20 @@ export interface AssignorContext {
   readonly numStandbyReplicas?: number;
   /** Sub-topologies with logged stores: only their tasks get standbys. Default: none. */
   readonly statefulSubtopologies?: ReadonlySet<number>;
+  /** `acceptable.recovery.lag` (default 10,000) and `max.warmup.replicas` (default 2): see warmup-assignment.ts. */
+  readonly acceptableRecoveryLag?: number;
+  readonly maxWarmupReplicas?: number;
+  /**
+   * Sums over each stateful task's changelog partitions of their end offsets, which a client's
+   * offset sum is compared against to tell how far behind its copy is. Absent, or failing:
+   * every client counts as caught up (the assignment is the balanced one).
+   */
+  readonly changelogEndOffsetSums?: (tasks: readonly TaskId[]) => Promise<ReadonlyMap<TaskId, number>>;
+  /**
+   * Called on the leader after each assignment it computed, with the number of tasks it held on
+   * caught-up clients: while that is above 0, a probing rebalance should follow.
+   */
+  readonly onAssignmentComputed?: (held: number, warmups: number) => void;
   /** True once the client asked the whole application to shut down. */
   readonly shutdownRequested: () => boolean;
   readonly log: Logger;
@@ -90,14 +105,19 @@ export class StreamsPartitionAssignor implements PartitionAssignor {
       clients.set(s.processId, client);
     }
     const clientStates: ClientState[] = [...clients].map(([processId, c]) => ({ processId, consumers: c.consumers, taskOffsetSums: c.offsetSums }));
-    const byMember = assignActiveTasks([...tasks.keys()], clientStates);
     const stateful = this.#ctx.statefulSubtopologies ?? new Set<number>();
-    const standbyByMember = assignStandbyTasks(
-      [...tasks.keys()].filter((t) => stateful.has(parseTaskId(t).subtopology)),
-      clientStates,
-      byMember,
-      this.#ctx.numStandbyReplicas ?? 0,
-    );
+    const statefulTasks = [...tasks.keys()].filter((t) => stateful.has(parseTaskId(t).subtopology));
+    const lags = await this.#lags(statefulTasks, clientStates);
+    const { active: byMember, held } = holdOnCaughtUpClients(new Set(statefulTasks), clientStates, assignActiveTasks([...tasks.keys()], clientStates), lags, {
+      acceptableRecoveryLag: this.#ctx.acceptableRecoveryLag ?? 10_000,
+      maxWarmupReplicas: this.#ctx.maxWarmupReplicas ?? 2,
+    });
+    const standbyByMember = assignStandbyTasks(statefulTasks, clientStates, byMember, this.#ctx.numStandbyReplicas ?? 0);
+    const warmups = addWarmups(held, clientStates, standbyByMember, this.#ctx.maxWarmupReplicas ?? 2);
+    if (held.length > 0) {
+      this.#ctx.log.info({ held: held.map((h) => h.task).join(','), warmups }, 'stateful tasks kept on caught-up clients while their new owners warm up');
+    }
+    this.#ctx.onAssignmentComputed?.(held.length, warmups);
 
     const hosts: HostAssignment[] = [];
     const partitionsOf = (ids: readonly TaskId[] | undefined): TopicPartition[] => (ids ?? []).flatMap((t) => tasks.get(t) ?? []);
@@ -128,6 +148,29 @@ export class StreamsPartitionAssignor implements PartitionAssignor {
       'computed task assignment',
     );
     return out;
+  }
+
+  /** How far behind each client's copy of each stateful task is (see {@link TaskLags}). */
+  async #lags(statefulTasks: readonly TaskId[], clients: readonly ClientState[]): Promise<TaskLags> {
+    let ends: ReadonlyMap<TaskId, number> = new Map();
+    if (statefulTasks.length > 0 && this.#ctx.changelogEndOffsetSums !== undefined) {
+      try {
+        ends = await this.#ctx.changelogEndOffsetSums(statefulTasks);
+      } catch (e) {
+        this.#ctx.log.warn({ err: e }, 'could not read the changelog end offsets; assigning as if every client were caught up');
+      }
+    }
+    const byProcess = new Map(clients.map((c) => [c.processId, c]));
+    return {
+      lag: (processId, task) => {
+        const end = ends.get(task);
+        const client = byProcess.get(processId);
+        if (end === undefined || client === undefined) return undefined;
+        // The client running the task now is caught up by definition (Kafka: its offset sum is LATEST).
+        if (client.consumers.some((m) => m.previousActiveTasks.includes(task))) return 0;
+        return Math.max(0, end - (client.taskOffsetSums?.get(task) ?? 0));
+      },
+    };
   }
 
   #everyone(members: readonly MemberSubscription[], errorCode: AssignorErrorCode, version: number): Map<string, MemberAssignment> {

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { MemberSubscription, TopicPartition } from '../../src/kafka/port.js';
 import { AssignorError, decodeAssignmentInfo, encodeAssignmentInfo } from '../../src/runtime/assignment-info.js';
-import { StreamsPartitionAssignor } from '../../src/runtime/streams-partition-assignor.js';
+import { StreamsPartitionAssignor, type AssignorContext } from '../../src/runtime/streams-partition-assignor.js';
 import { decodeSubscriptionInfo, encodeSubscriptionInfo } from '../../src/runtime/subscription-info.js';
 import type { SubtopologyMetadata } from '../../src/topology/topology-metadata.js';
 
@@ -130,6 +130,51 @@ describe('StreamsPartitionAssignor', () => {
     const tasksOf = (id: string): string[] => [...(decodeAssignmentInfo(result.get(id)!.userData ?? Buffer.alloc(0))?.activeTasks.keys() ?? [])].sort();
     expect(tasksOf('m1')).toEqual(['0_0', '0_2', '1_1']);
     expect(tasksOf('m2')).toEqual(['0_1', '1_0']);
+  });
+
+  describe('with changelog end offsets (KIP-441 warm-ups)', () => {
+    // Sub-topology 1 is stateful, its changelog 5,000 records per partition; 'p1' runs every task, 'p2' just joined.
+    // Balance alone keeps sub-topology 0 on p1 and moves sub-topology 1 (1_0, 1_1) to p2.
+    const ends = new Map([['1_0', 5_000], ['1_1', 5_000]]);
+    const assignor = (processId: string, endpoint: string, owned: string[], extra: Partial<AssignorContext>): StreamsPartitionAssignor =>
+      new StreamsPartitionAssignor({ processId, endpoint, subtopologies, ownedActiveTasks: () => owned, shutdownRequested: () => false, log: silent, statefulSubtopologies: new Set([1]), ...extra });
+
+    it('keeps stateful tasks on the caught-up client, gives the new one warm-ups, and says a probing rebalance is due', async () => {
+      const computed: Array<[number, number]> = [];
+      const leader = assignor('p1', 'h1:1', ['0_0', '0_1', '0_2', '1_0', '1_1'], {
+        acceptableRecoveryLag: 100, maxWarmupReplicas: 1,
+        changelogEndOffsetSums: async () => ends,
+        onAssignmentComputed: (held, warmups) => computed.push([held, warmups]),
+      });
+      const result = await leader.assign([member('m1', leader), member('m2', assignor('p2', 'h2:1', [], {}))], counts);
+      const m1 = decodeAssignmentInfo(result.get('m1')!.userData!)!;
+      const m2 = decodeAssignmentInfo(result.get('m2')!.userData!)!;
+      expect([...m1.activeTasks.keys()].sort()).toEqual(['0_0', '0_1', '0_2', '1_0', '1_1']);
+      expect(m2.activeTasks.size).toBe(0);
+      // Two tasks held, one warm-up (max.warmup.replicas=1).
+      expect([...m2.standbyTasks.keys()]).toEqual(['1_0']);
+      expect(computed).toEqual([[2, 1]]);
+      // The endpoint map every member routes queries by lists the warm-up as p2's standby.
+      expect(sortTps(m1.hosts.find((h) => h.endpoint === 'h2:1')!.standby)).toEqual(sortTps([...m2.standbyTasks.values()].flat()));
+    });
+
+    it('moves the tasks once the new client reports offset sums within the acceptable lag, and says no probing is due', async () => {
+      const computed: Array<[number, number]> = [];
+      const leader = assignor('p1', 'h1:1', ['0_0', '0_1', '0_2', '1_0', '1_1'], { acceptableRecoveryLag: 100, changelogEndOffsetSums: async () => ends, onAssignmentComputed: (held, warmups) => computed.push([held, warmups]) });
+      const warm = assignor('p2', 'h2:1', [], { taskOffsetSums: () => ({ '1_0': 4_990, '1_1': 4_990 }) });
+      const result = await leader.assign([member('m1', leader), member('m2', warm)], counts);
+      const m2 = decodeAssignmentInfo(result.get('m2')!.userData!)!;
+      expect([...m2.activeTasks.keys()].sort()).toEqual(['1_0', '1_1']);
+      expect(computed).toEqual([[0, 0]]);
+    });
+
+    it('assigns as if every client were caught up when the end offsets cannot be read', async () => {
+      const leader = assignor('p1', 'h1:1', ['0_0', '0_1', '0_2', '1_0', '1_1'], { acceptableRecoveryLag: 100, changelogEndOffsetSums: async () => { throw new Error('broker down'); } });
+      const result = await leader.assign([member('m1', leader), member('m2', assignor('p2', 'h2:1', [], {}))], counts);
+      const m2 = decodeAssignmentInfo(result.get('m2')!.userData!)!;
+      expect([...m2.activeTasks.keys()].sort()).toEqual(['1_0', '1_1']);
+      expect(m2.standbyTasks.size).toBe(0);
+    });
   });
 
   it('still assigns work to a member whose userData it cannot read', async () => {
