@@ -14,6 +14,7 @@ import type { EmitStrategyType } from '../emit-strategy.js';
 import type { SessionWindows } from '../session-windows.js';
 import type { SessionWindowedSerde } from '../windowed-serdes.js';
 import { EmitFinalThrottle } from './emit-final-throttle.js';
+import { EmitFinalTimeIndex } from './emit-final-time-index.js';
 import { hiddenThrough } from './final-results-at-expiry.js';
 import { fillDefaultKeySerde, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
@@ -112,6 +113,8 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   #observedStreamTime = -1;
   readonly #emitFinal: boolean;
   #throttle!: EmitFinalThrottle;
+  /** Emit-final: the stored sessions no pass read yet, by end (undefined until built from the store). */
+  #index: EmitFinalTimeIndex<Windowed<K>> | undefined;
 
   constructor(
     private readonly windows: SessionWindows,
@@ -134,6 +137,7 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
       // As Kafka: no cache flush listener, so a cache below only dedupes writes; final results are read back.
       this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, () => false);
       this.#throttle = new EmitFinalThrottle(context.appConfigs());
+      this.#index = undefined;
       return;
     }
     // Kafka's SessionCacheFlushListener: a flushed session is forwarded at its end.
@@ -150,6 +154,7 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
       dropUnusableRecord(this.#context, 'null key', 'KStreamSessionWindowAggregate');
       return;
     }
+    if (this.#emitFinal && this.#index === undefined) await this.#buildIndex();
     const t = record.timestamp;
     const gap = this.windows.inactivityGap();
     const hiddenBefore = this.#hiddenThrough();
@@ -177,12 +182,18 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
       if (!mergedWindow.equals(newSessionWindow)) {
         for (const session of merged) {
           await this.#store.remove(session.key);
+          this.#unindex(session.key);
           await this.#maybeForwardUpdate(session.key, session.value, null);
         }
       }
       agg = this.aggregation.aggregator(key, record.value, agg);
       const sessionKey = new Windowed(key, mergedWindow);
       await this.#store.put(sessionKey, agg);
+      // Passes read only above hiddenThrough: a session written at or below it comes out just below.
+      if (this.#emitFinal) {
+        if (agg === null || mergedEnd <= this.#hiddenThrough()) this.#unindex(sessionKey);
+        else this.#indexSession(sessionKey);
+      }
       await this.#maybeForwardUpdate(sessionKey, null, agg);
       // A late session ending right at the close time, skipped by the store as expired (Kafka's keeps it).
       if (this.#emitFinal && agg !== null && mergedEnd <= this.#hiddenThrough()) await this.#forwardFinalResult(sessionKey, agg, record);
@@ -219,24 +230,48 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   /**
    * Forwards the stored sessions with end in `[from, to]` as final results, but those in `merged`
    * (this record merges them: its merged session is what comes out), ordered as Kafka's
-   * time-ordered session store scans: by end, key bytes, start.
+   * time-ordered session store scans: by end, key bytes, start. They are found in the index and
+   * read from the store by exact key, so each comes out with its current aggregate, and one the
+   * store no longer holds (removed, or hidden by retention) does not come out, as in a store scan.
    */
   async #forwardFinal(record: Record<K, V>, from: number, to: number, merged: ReadonlyArray<KeyValue<Windowed<K>, VA>> = []): Promise<void> {
     if (from > to) return;
     const mergedIds = new Set(merged.map((session) => this.#sessionId(session.key)));
-    const closed: Array<{ session: KeyValue<Windowed<K>, VA>; keyBytes: Buffer | undefined }> = [];
-    for await (const session of endingIn(this.#store.findSessionsRange(undefined, undefined, from, to), from, to)) {
-      if (mergedIds.size === 0 || !mergedIds.has(this.#sessionId(session.key))) closed.push({ session, keyBytes: this.#keyBytes(session.key) });
+    for (const sessionKey of (this.#index as EmitFinalTimeIndex<Windowed<K>>).takeThrough(from, to)) {
+      if (mergedIds.size !== 0 && mergedIds.has(this.#sessionId(sessionKey))) continue;
+      const window = sessionKey.window();
+      const aggregate = await this.#store.fetchSession(sessionKey.key(), window.start(), window.end());
+      if (aggregate !== undefined) await this.#forwardFinalResult(sessionKey, aggregate, record);
     }
-    closed.sort((a, b) => byEndKeyStart(a.session.key, a.keyBytes, b.session.key, b.keyBytes));
-    for (const { session } of closed) await this.#forwardFinalResult(session.key, session.value, record);
+  }
+
+  /** Indexes every session the store holds (restored, or left by a previous run): once, before the first record. */
+  async #buildIndex(): Promise<void> {
+    this.#index = new EmitFinalTimeIndex<Windowed<K>>();
+    for await (const { key } of this.#store.fetchRange(undefined, undefined)) this.#indexSession(key);
+  }
+
+  #indexSession(sessionKey: Windowed<K>): void {
+    const window = sessionKey.window();
+    (this.#index as EmitFinalTimeIndex<Windowed<K>>).add(window.end(), this.#indexKeyBytes(sessionKey), window.start(), sessionKey);
+  }
+
+  #unindex(sessionKey: Windowed<K>): void {
+    if (!this.#emitFinal) return;
+    const window = sessionKey.window();
+    (this.#index as EmitFinalTimeIndex<Windowed<K>>).delete(window.end(), this.#indexKeyBytes(sessionKey), window.start());
+  }
+
+  /** The key's bytes as the store orders them; without a key serde (never from the DSL), its string's. */
+  #indexKeyBytes(sessionKey: Windowed<K>): Buffer {
+    return this.#keyBytes(sessionKey) ?? Buffer.from(String(sessionKey.key()));
   }
 
   async #forwardFinalResult(sessionKey: Windowed<K>, aggregate: VA, record: Record<K, V>): Promise<void> {
     await this.#forwarder.maybeForward(new Record(sessionKey, change(aggregate, null), sessionKey.window().end(), record.headers));
   }
 
-  /** The key's bytes as the store orders them (undefined without a key serde: then keys sort as equal). */
+  /** The key's bytes as the store orders them (undefined without a key serde). */
   #keyBytes(sessionKey: Windowed<K>): Buffer | undefined {
     const bytes = this.keySerde?.serialize(this.storeName, sessionKey);
     // The windowed serde appends end and start (8 bytes each) to the key's bytes.
@@ -254,19 +289,4 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     const window: Window = windowedKey.window();
     return this.#forwarder.maybeForward(new Record(windowedKey, change(newAgg, oldAgg), window.end()));
   }
-}
-
-/** The sessions of a `findSessionsRange(…, from, to)` scan that also end by `to`. */
-async function* endingIn<K, VA>(sessions: AsyncIterable<KeyValue<Windowed<K>, VA>>, from: number, to: number): AsyncIterable<KeyValue<Windowed<K>, VA>> {
-  for await (const session of sessions) {
-    const end = session.key.window().end();
-    if (end >= from && end <= to) yield session;
-  }
-}
-
-function byEndKeyStart(a: Windowed<unknown>, aKey: Buffer | undefined, b: Windowed<unknown>, bKey: Buffer | undefined): number {
-  const byEnd = a.window().end() - b.window().end();
-  if (byEnd !== 0) return byEnd;
-  const byKey = aKey === undefined || bKey === undefined ? 0 : Buffer.compare(aKey, bKey);
-  return byKey !== 0 ? byKey : a.window().start() - b.window().start();
 }

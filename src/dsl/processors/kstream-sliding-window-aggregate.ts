@@ -12,10 +12,12 @@ import type { KTableProcessorSupplier } from '../internal/ktable-processor-suppl
 import type { KTableValueGetterSupplier } from '../internal/value-getter.js';
 import type { EmitStrategyType } from '../emit-strategy.js';
 import type { SlidingWindows } from '../sliding-windows.js';
+import type { TimeWindowedSerde } from '../windowed-serdes.js';
 import { EmitFinalThrottle } from './emit-final-throttle.js';
+import { WindowEmitIndex } from './emit-final-time-index.js';
 import { hiddenThrough } from './final-results-at-expiry.js';
 import { windowStoreValueGetterSupplier } from './kstream-window-aggregate.js';
-import { fillDefaultKeySerde, type DefaultKeySerdeHolder, type WindowAggregation } from './window-aggregation.js';
+import { fillDefaultKeySerde, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
 import { WindowedTupleForwarder } from './windowed-tuple-forwarder.js';
 
@@ -65,7 +67,7 @@ export class KStreamSlidingWindowAggregate<K, V, VA> implements KTableProcessorS
     readonly storeName: string,
     private readonly storeBuilder: StoreBuilder<StateStore>,
     private readonly aggregation: WindowAggregation<K, V, VA>,
-    private readonly keySerdeHolder?: DefaultKeySerdeHolder,
+    private readonly keySerdeHolder?: TimeWindowedSerde<K>,
     readonly emitStrategy: EmitStrategyType = 'ON_WINDOW_UPDATE',
   ) {}
 
@@ -95,13 +97,15 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   readonly #differenceMs: number;
   readonly #emitFinal: boolean;
   #throttle!: EmitFinalThrottle;
+  /** Emit-final: the stored windows no pass read yet, by start. */
+  #toEmit!: WindowEmitIndex<K, VA>;
 
   constructor(
     private readonly windows: SlidingWindows,
     private readonly storeName: string,
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly sendOldValues: boolean,
-    private readonly keySerdeHolder: DefaultKeySerdeHolder | undefined,
+    private readonly keySerdeHolder: TimeWindowedSerde<K> | undefined,
     emitStrategy: EmitStrategyType,
   ) {
     this.#differenceMs = windows.timeDifferenceMs();
@@ -117,6 +121,7 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
       // As Kafka: no cache flush listener, so a cache below only dedupes writes; final results are read back.
       this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, () => false);
       this.#throttle = new EmitFinalThrottle(context.appConfigs());
+      this.#toEmit = new WindowEmitIndex(store, (key) => this.keySerdeHolder?.inner?.serialize(this.storeName, key) ?? Buffer.from(String(key)));
       return;
     }
     this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, (forward) =>
@@ -136,6 +141,7 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
       dropUnusableRecord(this.#context, 'null key or value', 'KStreamSlidingWindowAggregate');
       return;
     }
+    if (this.#emitFinal) await this.#toEmit.build();
     const t = record.timestamp;
     const d = this.#differenceMs;
     const hiddenBefore = this.#hiddenThrough();
@@ -180,14 +186,13 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     this.#throttle.emitted(closeTime);
   }
 
-  /** Forwards the stored windows with start in `[from, to]` as final results, by start then key (Kafka's time-ordered store). */
+  /**
+   * Forwards the stored windows with start in `[from, to]` as final results, by start then key
+   * (Kafka's time-ordered store), with their current values: found in the index, read by exact key.
+   */
   async #forwardFinal(record: Record<K, V>, from: number, to: number): Promise<void> {
     if (from > to) return;
-    const closed: Array<{ key: Windowed<K>; value: Stored<VA> }> = [];
-    for await (const entry of this.#store.fetchAll(from, to)) closed.push(entry);
-    // The store scans by (key, start); a stable sort by start keeps the keys in order.
-    closed.sort((a, b) => a.key.window().start() - b.key.window().start());
-    for (const { key, value } of closed) await this.#forwardFinalResult(key, value, record);
+    for (const { key, value } of await this.#toEmit.take(from, to)) await this.#forwardFinalResult(key, value, record);
   }
 
   async #forwardFinalResult(key: Windowed<K>, value: Stored<VA>, record: Record<K, V>): Promise<void> {
@@ -196,11 +201,14 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
 
   /**
    * After an emit-final write: one at or below {@link hiddenThrough} is read by no pass, so it is
-   * forwarded now. Only with a store supplier retaining less than 2D + grace (the DSL's own stores
-   * retain at least that), where a window may then come out more than once.
+   * forwarded now (only with a store supplier retaining less than 2D + grace, the DSL's own stores
+   * retaining at least that, where a window may then come out more than once); any other is
+   * indexed for the passes.
    */
-  async #forwardIfHidden(window: TimeWindow, value: Stored<VA> | null, record: Record<K, V>): Promise<void> {
-    if (value !== null && window.start() <= this.#hiddenThrough()) await this.#forwardFinalResult(new Windowed(record.key, window), value, record);
+  async #afterFinalWrite(window: TimeWindow, value: Stored<VA> | null, record: Record<K, V>): Promise<void> {
+    if (value === null) return;
+    if (window.start() <= this.#hiddenThrough()) await this.#forwardFinalResult(new Windowed(record.key, window), value, record);
+    else this.#toEmit.add(record.key, window.start());
   }
 
   async #processReverse(record: Record<K, V>, closeTime: number): Promise<void> {
@@ -328,7 +336,7 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
   async #createCurrentRecordRightWindow(t: number, rightWinAgg: Stored<VA>, record: Record<K, V>): Promise<void> {
     const window = new TimeWindow(t + 1, t + 1 + this.#differenceMs);
     await this.#store.put(record.key, rightWinAgg, window.start());
-    if (this.#emitFinal) return this.#forwardIfHidden(window, rightWinAgg, record);
+    if (this.#emitFinal) return this.#afterFinalWrite(window, rightWinAgg, record);
     await this.#forwarder.maybeForward(new Record(new Windowed(record.key, window), change(rightWinAgg.value, null), rightWinAgg.timestamp, record.headers));
   }
 
@@ -351,7 +359,7 @@ class KStreamSlidingWindowAggregateProcessor<K, V, VA> implements Processor<K, V
     const newTimestamp = oldAgg === null ? record.timestamp : Math.max(record.timestamp, (valueAndTime as Stored<VA>).timestamp);
     const stored = ValueAndTimestamp.make(newAgg, newTimestamp);
     await this.#store.put(record.key, stored, window.start());
-    if (this.#emitFinal) return this.#forwardIfHidden(window, stored, record);
+    if (this.#emitFinal) return this.#afterFinalWrite(window, stored, record);
     await this.#forwarder.maybeForward(new Record(new Windowed(record.key, window), change(newAgg, oldAgg), newTimestamp, record.headers));
   }
 

@@ -11,8 +11,10 @@ import type { KTableProcessorSupplier } from '../internal/ktable-processor-suppl
 import type { KTableValueGetterSupplier } from '../internal/value-getter.js';
 import type { EmitStrategyType } from '../emit-strategy.js';
 import type { TimeWindows } from '../time-windows.js';
+import type { TimeWindowedSerde } from '../windowed-serdes.js';
 import { EmitFinalThrottle } from './emit-final-throttle.js';
-import { fillDefaultKeySerde, type DefaultKeySerdeHolder, type WindowAggregation } from './window-aggregation.js';
+import { WindowEmitIndex } from './emit-final-time-index.js';
+import { fillDefaultKeySerde, type WindowAggregation } from './window-aggregation.js';
 import { dropForExpiredWindow, dropUnusableRecord } from './window-dropped-records.js';
 import { WindowedTupleForwarder } from './windowed-tuple-forwarder.js';
 
@@ -45,7 +47,7 @@ export class KStreamWindowAggregate<K, V, VA> implements KTableProcessorSupplier
     readonly storeName: string,
     private readonly storeBuilder: StoreBuilder<StateStore>,
     private readonly aggregation: WindowAggregation<K, V, VA>,
-    private readonly keySerdeHolder?: DefaultKeySerdeHolder,
+    private readonly keySerdeHolder?: TimeWindowedSerde<K>,
     readonly emitStrategy: EmitStrategyType = 'ON_WINDOW_UPDATE',
   ) {}
 
@@ -92,6 +94,8 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
   #observedStreamTime = -1;
   readonly #emitFinal: boolean;
   #throttle!: EmitFinalThrottle;
+  /** Emit-final: the stored windows no pass read yet, by start. */
+  #toEmit!: WindowEmitIndex<K, VA>;
   /** The newest window start this processor wrote (-1: none yet, e.g. after a restart). */
   #newestStart = -1;
 
@@ -100,7 +104,7 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     private readonly storeName: string,
     private readonly aggregation: WindowAggregation<K, V, VA>,
     private readonly sendOldValues: boolean,
-    private readonly keySerdeHolder: DefaultKeySerdeHolder | undefined,
+    private readonly keySerdeHolder: TimeWindowedSerde<K> | undefined,
     emitStrategy: EmitStrategyType,
   ) {
     this.#emitFinal = emitStrategy === 'ON_WINDOW_CLOSE';
@@ -115,6 +119,7 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
       // As Kafka: no cache flush listener, so a cache below only dedupes writes; final results are read back.
       this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, () => false);
       this.#throttle = new EmitFinalThrottle(context.appConfigs());
+      this.#toEmit = new WindowEmitIndex(store, (key) => this.keySerdeHolder?.inner?.serialize(this.storeName, key) ?? Buffer.from(String(key)));
       return;
     }
     this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, (forward) =>
@@ -144,6 +149,7 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     // record's new windows advance the store's retention past them.
     const windows = this.windows.windowsFor(timestamp);
     if (this.#emitFinal) {
+      await this.#toEmit.build();
       // The store hides windows older than its newest start minus the retention (size + grace by
       // default), which are exactly the closed ones: a put that opens a newer window would hide
       // closed windows not emitted yet, so the emit pass then runs whatever the throttle says.
@@ -168,7 +174,8 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
       const newAgg = aggregator(key, record.value, oldAgg);
       await this.#store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp), start);
       if (start > this.#newestStart) this.#newestStart = start;
-      if (!this.#emitFinal) await this.#forwarder.maybeForward(new Record(new Windowed(key, window), change(newAgg, oldAgg), newTimestamp, record.headers));
+      if (this.#emitFinal) this.#toEmit.add(key, start);
+      else await this.#forwarder.maybeForward(new Record(new Windowed(key, window), change(newAgg, oldAgg), newTimestamp, record.headers));
     }
   }
 
@@ -187,11 +194,8 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     if (upper < 0) return;
     const lower = last === -1 ? 0 : Math.max(0, last - size) + 1;
     if (last !== -1 && sameStarts(this.windows.windowsFor(upper), this.windows.windowsFor(lower - 1))) return;
-    const closed: Array<{ key: Windowed<K>; value: ValueAndTimestamp<VA> }> = [];
-    for await (const entry of this.#store.fetchAll(lower, upper)) closed.push(entry);
-    // The store scans by (key, start); Kafka's emit-final store is time ordered: by start, then key bytes.
-    closed.sort((a, b) => a.key.window().start() - b.key.window().start());
-    for (const { key, value } of closed) {
+    // Kafka's emit-final store is time ordered: by start, then key bytes, as the index gives them.
+    for (const { key, value } of await this.#toEmit.take(lower, upper)) {
       await this.#forwarder.maybeForward(new Record(key, change(value.value, null), value.timestamp, record.headers));
     }
     this.#throttle.emitted(closeTime);
