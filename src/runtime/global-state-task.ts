@@ -152,8 +152,9 @@ class GlobalStateTaskImpl implements GlobalStateTask, TaskServices {
         defaultKeySerde: this.#env.config.defaultKeySerde,
         defaultValueSerde: this.#env.config.defaultValueSerde,
       };
-      for (const { plan } of this.#sources.values()) {
-        const store = plan.builder.build(context);
+      for (const [topic, { plan }] of this.#sources) {
+        // The global topic is the store's changelog, and so the topic its serdes see (as in Kafka).
+        const store = plan.builder.build({ ...context, serdeTopic: topic });
         this.#stores.set(store.name, store);
         await store.init();
       }

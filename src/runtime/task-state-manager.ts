@@ -104,7 +104,7 @@ export class TaskStateManager {
       this.#open = true;
       return;
     }
-    const built = this.#plans.map((plan) => ({ plan, store: plan.builder.build(this.#buildContext(plan.builder.name, plan.sourceTopicChangelog)) }));
+    const built = this.#plans.map((plan) => ({ plan, store: plan.builder.build(this.#buildContext(plan.builder.name, plan.sourceTopicChangelog, plan.changelogTopic)) }));
     // A warm store is adopted when the builder built on it (a custom builder may not); else dropped.
     const adopted = new Map<string, number>();
     for (const { store } of built) {
@@ -254,7 +254,7 @@ export class TaskStateManager {
     return warm;
   }
 
-  #buildContext(storeName: string, sourceTopicChangelog: boolean) {
+  #buildContext(storeName: string, sourceTopicChangelog: boolean, changelogTopic: string | undefined) {
     const warm = this.#warm.get(storeName);
     return {
       taskDirectory: this.#directory,
@@ -263,6 +263,8 @@ export class TaskStateManager {
       defaultValueSerde: this.#config.defaultValueSerde,
       task: this.#storeContext,
       sourceTopicChangelog,
+      // A reused input topic is the changelog the store's serdes see, as in Kafka.
+      ...(sourceTopicChangelog && changelogTopic !== undefined ? { serdeTopic: changelogTopic } : {}),
       ...(warm === undefined ? {} : { warmByteStore: warm.store }),
     };
   }

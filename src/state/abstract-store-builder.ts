@@ -76,7 +76,7 @@ export abstract class AbstractStoreBuilder<K, V, Supplier extends { readonly nam
       const missing = keySerde === undefined ? 'key' : 'value';
       throw new ConfigException(`Store ${this.name} has no ${missing} serde: ${this.serdeHint} or set 'default.${missing}.serde'`);
     }
-    const serdeTopic = context.applicationId === undefined ? this.name : `${context.applicationId}-${this.name}-changelog`;
+    const serdeTopic = context.serdeTopic ?? (context.applicationId === undefined ? this.name : `${context.applicationId}-${this.name}-changelog`);
     return this.buildStore(context, { keySerde, valueSerde, serdeTopic });
   }
 

@@ -15,6 +15,11 @@ export interface StoreBuildContext {
   readonly taskDirectory: string;
   /** When given, serdes see the store's changelog topic name `<applicationId>-<store>-changelog`. */
   readonly applicationId?: string;
+  /**
+   * The topic the store's serdes see instead, when its changelog is another topic: the input
+   * topic of a table reusing it (`reuse.ktable.source.topics`), the topic of a global store.
+   */
+  readonly serdeTopic?: string;
   /** Serdes to use when the builder was given none (`default.key.serde` / `default.value.serde`). */
   readonly defaultKeySerde?: Serde<unknown>;
   readonly defaultValueSerde?: Serde<unknown>;
