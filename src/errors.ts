@@ -18,6 +18,8 @@ export const streamsErrorCodes = [
   'WRONG_STORE_TYPE',
   'ILLEGAL_STATE',
   'STATE_DIR_LOCKED',
+  // Kafka's TimeoutException: an operation given a time limit did not finish within it.
+  'TIMEOUT',
   // Interactive queries (src/query): a key the store's key serde cannot take, an owning
   // instance that did not answer, a request over the page-size or key-count limits.
   'BAD_KEY',

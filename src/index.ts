@@ -86,6 +86,8 @@ export type { MetricValue } from './runtime/streams-metrics.js';
 export type { StateRestoreListener } from './runtime/state-restore-listener.js';
 export type { RestorationSnapshot } from './runtime/restoration-progress.js';
 export type { StreamsMetadata } from './runtime/streams-metadata.js';
+export type { TaskMetadata, ThreadMetadata } from './runtime/thread-metadata.js';
+export type { StreamThreadState } from './runtime/stream-thread.js';
 
 /* State stores */
 export { Stores } from './state/stores.js';

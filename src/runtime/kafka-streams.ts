@@ -21,6 +21,7 @@ import { StandbyTask } from './standby-task.js';
 import { StandbyUpdater } from './standby-updater.js';
 import { createStreamTask } from './stream-task.js';
 import { StreamThread, type StreamThreadListener, type StreamThreadState } from './stream-thread.js';
+import { nextThreadIndex, taskMetadata, type ThreadMetadata } from './thread-metadata.js';
 import { prepareTopics, type PartitionCounts } from './topic-preparation.js';
 import { decide, type StreamsUncaughtExceptionHandler } from './uncaught-exception-handler.js';
 import { queryMetadataForKey, type KeyQueryMetadata } from '../query/key-query-metadata.js';
@@ -76,7 +77,6 @@ export class KafkaStreams implements AsyncDisposable {
   /** What the threads tell about restoration: the user's listener and the progress report. */
   #restoreListener: StateRestoreListener | undefined;
   readonly #threads = new Set<StreamThread>();
-  #threadCount = 0;
   #client: KafkaClient | undefined;
   #admin: KafkaAdmin | undefined;
   #metadata: TopologyMetadata | undefined;
@@ -445,9 +445,11 @@ export class KafkaStreams implements AsyncDisposable {
     const metadata = this.#metadata;
     const client = this.#client;
     if (metadata === undefined || client === undefined) throw new IllegalStateException('threads start after the topics were prepared');
-    this.#threadCount += 1;
+    // Names stay unique while a replaced thread still leaves the group: only threads gone from the set free their index.
+    const index = nextThreadIndex(this.#config.clientId, [...this.#threads].map((t) => t.name));
     const thread = new StreamThread({
-      name: `${this.#config.clientId}-StreamThread-${this.#threadCount}`,
+      name: `${this.#config.clientId}-StreamThread-${index}`,
+      cacheMaxBytes: this.#cacheShare(1),
       client,
       config: this.#config,
       metadata,
@@ -473,7 +475,87 @@ export class KafkaStreams implements AsyncDisposable {
     });
     this.#threads.add(thread);
     thread.start();
+    this.#resizeCaches();
     return thread;
+  }
+
+  /** Each live thread's share of `statestore.cache.max.bytes`, with `adding` more threads. */
+  #cacheShare(adding = 0): number {
+    const live = [...this.#threads].filter((t) => t.isAlive()).length + adding;
+    return Math.floor(this.#config.cacheMaxBytes / Math.max(1, live));
+  }
+
+  /** Kafka's `resizeThreadCache`: the cache budget split evenly over the live threads again. */
+  #resizeCaches(): void {
+    const share = this.#cacheShare();
+    const caches = this.#metrics.caches();
+    for (const t of this.#threads) if (t.isAlive()) caches.get(t.name)?.resize(share);
+  }
+
+  /**
+   * Adds a stream thread to this running client (Kafka Streams' `addStreamThread`, KIP-663): it
+   * joins the group, which rebalances tasks over all threads of all instances, and the record
+   * cache budget is split over the threads again. Its name takes the smallest free index
+   * (`<client.id>-StreamThread-<n>`).
+   * @returns the new thread's name, or undefined when the client is not RUNNING or REBALANCING
+   */
+  addStreamThread(): string | undefined {
+    if (this.#state !== 'RUNNING' && this.#state !== 'REBALANCING') {
+      this.#log.warn({ state: this.#state }, 'addStreamThread() on a client that is not running: no thread added');
+      return undefined;
+    }
+    const thread = this.#startThread();
+    this.#log.info({ thread: thread.name }, 'stream thread added');
+    this.#updateStateFromThreads();
+    return thread.name;
+  }
+
+  /**
+   * Removes one live stream thread (Kafka Streams' `removeStreamThread`): it commits, closes its
+   * tasks and leaves the group, whose other members take its tasks over; its metrics go, and the
+   * record cache budget is split over the remaining threads. The last thread may be removed too
+   * (the client then processes nothing until a thread is added).
+   * @param options.timeoutMs how long to wait for the thread to leave (default: no limit)
+   * @returns the removed thread's name, or undefined when the client is not running or has no live thread
+   * @throws StreamsException with code TIMEOUT when the thread did not stop in time (it goes on stopping)
+   */
+  async removeStreamThread(options: { timeoutMs?: number } = {}): Promise<string | undefined> {
+    if (this.#state !== 'RUNNING' && this.#state !== 'REBALANCING') return undefined;
+    const thread = [...this.#threads].find((t) => t.isAlive());
+    if (thread === undefined) return undefined;
+    const gone = thread.shutdown().then(async () => {
+      this.#threads.delete(thread);
+      this.#metrics.forgetThread(thread.name);
+      await this.#standbys?.forgetThread(thread.name);
+      this.#resizeCaches();
+      this.#updateStateFromThreads();
+    });
+    if (options.timeoutMs !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), options.timeoutMs); });
+      const outcome = await Promise.race([gone, timedOut]).finally(() => clearTimeout(timer));
+      if (outcome === 'timeout') throw new StreamsException(`Stream thread ${thread.name} did not stop within ${options.timeoutMs} ms`, 'TIMEOUT');
+    } else {
+      await gone;
+    }
+    this.#log.info({ thread: thread.name }, 'stream thread removed');
+    return thread.name;
+  }
+
+  /** @internal Each live thread's record cache budget in bytes, by thread name. */
+  threadCacheBudgets(): Map<string, number> {
+    const caches = this.#metrics.caches();
+    return new Map([...this.#threads].filter((t) => t.isAlive()).map((t) => [t.name, caches.get(t.name)?.maxBytes ?? 0]));
+  }
+
+  /** This client's stream threads with their state and tasks (Kafka Streams' `metadataForLocalThreads`). */
+  metadataForLocalThreads(): ThreadMetadata[] {
+    return [...this.#threads].map((t) => ({
+      threadName: t.name,
+      threadState: t.state(),
+      activeTasks: t.activeTasks().map((task) => ({ taskId: task.id, topicPartitions: [...task.partitions] })),
+      standbyTasks: (this.#standbys?.standbyTaskIds(t.name) ?? []).map((id) => taskMetadata(id, this.#metadata)),
+    }));
   }
 
   readonly #threadListener: StreamThreadListener = {

@@ -71,6 +71,8 @@ export interface StreamThreadOptions {
   readonly listener: StreamThreadListener;
   /** The client's standby tasks (and local task state for the assignor); absent: none. */
   readonly standbys?: StandbyUpdater;
+  /** This thread's share of `statestore.cache.max.bytes` (the client resizes it as threads come and go). Default: an equal share of `num.stream.threads`. */
+  readonly cacheMaxBytes?: number;
   readonly log: Logger;
 }
 
@@ -200,7 +202,7 @@ export class StreamThread {
       config,
       collector: threadCollector ?? { send: () => { throw new StreamsException('exactly-once tasks send through their own producer', 'ILLEGAL_STATE'); } },
       // Kafka's ThreadCache: the tasks of a thread share one budget, the config's split over threads.
-      recordCache: this.#o.metrics.registerCache(this.name, new RecordCache(Math.floor(config.cacheMaxBytes / config.numStreamThreads))),
+      recordCache: this.#o.metrics.registerCache(this.name, new RecordCache(this.#o.cacheMaxBytes ?? Math.floor(config.cacheMaxBytes / config.numStreamThreads))),
       clock: Date.now,
       partitionsFor: (topic) => this.#o.partitionCounts.get(topic),
       metrics: this.#o.metrics.taskSink(this.name),

@@ -86,6 +86,19 @@ export class StreamsMetrics {
     };
   }
 
+  /** Drops every series of a thread the client removed (Kafka removes a removed thread's metrics too). */
+  forgetThread(threadId: string): void {
+    this.#threads.delete(threadId);
+    this.#tasks.delete(threadId);
+    this.#lags.delete(threadId);
+    this.#caches.delete(threadId);
+  }
+
+  /** The record caches of the client's threads, by thread id. */
+  caches(): ReadonlyMap<string, RecordCache> {
+    return this.#caches;
+  }
+
   /** Registers the record cache of thread `threadId` (its hit ratio per store is reported); returns it. */
   registerCache(threadId: string, cache: RecordCache): RecordCache {
     this.#caches.set(threadId, cache);

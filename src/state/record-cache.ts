@@ -101,7 +101,7 @@ class NamedCache {
  * Keys are compared as bytes; callers hand over buffers they no longer change.
  */
 export class RecordCache {
-  readonly maxBytes: number;
+  #maxBytes: number;
   readonly #caches = new Map<string, NamedCache>();
   #bytes = 0;
   #evictions = 0;
@@ -110,7 +110,24 @@ export class RecordCache {
   /** @param maxBytes the budget; 0 turns caching off (builders then add no caching layer) */
   constructor(maxBytes: number) {
     if (!(maxBytes >= 0)) throw new RangeError(`The record cache size must be >= 0 bytes, but got: ${maxBytes}`);
-    this.maxBytes = maxBytes;
+    this.#maxBytes = maxBytes;
+  }
+
+  /** The budget in bytes. */
+  get maxBytes(): number {
+    return this.#maxBytes;
+  }
+
+  /**
+   * Changes the budget (Kafka's `ThreadCache.resize`, when a client adds or removes a stream
+   * thread and the `statestore.cache.max.bytes` split changes). A smaller budget is enforced at
+   * the next write into the cache, which evicts (flushing dirty entries) within the processing of
+   * the task that writes, rather than here, outside any task. Caching stays off for stores built
+   * while the budget was 0.
+   */
+  resize(maxBytes: number): void {
+    if (!(maxBytes >= 0)) throw new RangeError(`The record cache size must be >= 0 bytes, but got: ${maxBytes}`);
+    this.#maxBytes = maxBytes;
   }
 
   /** Bytes held by all named caches. */
@@ -182,7 +199,7 @@ export class RecordCache {
     this.#set(cache, id, key, value, true, context);
     cache.dirty.delete(id);
     cache.dirty.add(id);
-    if (this.#bytes > this.maxBytes) await this.#evict(cache);
+    if (this.#bytes > this.#maxBytes) await this.#evict(cache);
   }
 
   /**
@@ -195,7 +212,7 @@ export class RecordCache {
     const id = key.toString('latin1');
     if (cache.entries.get(id)?.dirty === true) return undefined;
     this.#set(cache, id, key, value, false, undefined);
-    if (this.#bytes <= this.maxBytes || this.#evictClean(cache)) return undefined;
+    if (this.#bytes <= this.#maxBytes || this.#evictClean(cache)) return undefined;
     return this.#evict(cache);
   }
 
@@ -270,7 +287,7 @@ export class RecordCache {
    * false when the eldest is dirty and `#evict` has to go on.
    */
   #evictClean(cache: NamedCache): boolean {
-    while (this.#bytes > this.maxBytes) {
+    while (this.#bytes > this.#maxBytes) {
       const first = cache.entries.entries().next();
       if (first.done === true) return true;
       const [id, eldest] = first.value;
@@ -284,7 +301,7 @@ export class RecordCache {
   }
 
   async #evict(cache: NamedCache): Promise<void> {
-    while (this.#bytes > this.maxBytes) {
+    while (this.#bytes > this.#maxBytes) {
       const first = cache.entries.entries().next();
       if (first.done === true) return;
       const [id, eldest] = first.value;

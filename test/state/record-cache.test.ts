@@ -79,6 +79,23 @@ describe('RecordCache', () => {
     expect(() => cache.get('n', b('a'))).toThrow(/not registered/);
   });
 
+  it('resized smaller, evicts down to the new budget at the next write (flushing the dirty eldest); resized larger, keeps more', async () => {
+    const cache = new RecordCache(49 * 4);
+    const { flushed, listener } = recorder();
+    cache.register('t-s', listener);
+    for (const [i, k] of ['a', 'b', 'c', 'd'].entries()) await cache.put('t-s', b(k), b('1'), ctx(i + 1));
+    cache.resize(49 * 2);
+    expect(cache.maxBytes).toBe(49 * 2);
+    expect(cache.size).toBe(4);   // nothing evicted outside a task's write
+    await cache.put('t-s', b('e'), b('1'), ctx(5));
+    expect(flushed).toEqual([['a=1@1', 'b=1@2', 'c=1@3', 'd=1@4', 'e=1@5']]);
+    expect(cache.sizeBytes).toBeLessThanOrEqual(49 * 2);
+    cache.resize(49 * 10);
+    for (const [i, k] of ['f', 'g', 'h', 'i', 'j'].entries()) await cache.put('t-s', b(k), b('1'), ctx(i + 6));
+    expect(flushed).toHaveLength(1);
+    expect(() => cache.resize(-1)).toThrow(RangeError);
+  });
+
   it('refuses a second registration of a namespace and a negative budget', () => {
     const cache = new RecordCache(10);
     cache.register('n', async () => undefined);
