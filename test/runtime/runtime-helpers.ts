@@ -1,6 +1,7 @@
 /** Helpers of the runtime's tests: a filter topology, producing, reading a whole topic, waiting. */
 import { randomUUID } from 'node:crypto';
 import type { StreamsConfigInput } from '../../src/config.js';
+import { InvalidStateStoreException } from '../../src/errors.js';
 import type { ConsumedRecord, KafkaAdmin, KafkaClient, ProducerRecord } from '../../src/kafka/port.js';
 import type { Processor } from '../../src/processor/processor.js';
 import type { ProcessorContext } from '../../src/processor/processor-context.js';
@@ -16,10 +17,18 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 export const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-/** Polls `check` until it is true; fails naming `what` after `timeoutMs`. */
+/**
+ * Polls `check` until it is true; fails naming `what` after `timeoutMs`. A check that throws a
+ * retriable `InvalidStateStoreException` (a store restoring, or its task closing for a
+ * rebalance) counts as "not yet"; any other error fails at once.
+ */
 export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
+  const attempt = (): Promise<boolean> => Promise.resolve().then(check).catch((e: unknown) => {
+    if (e instanceof InvalidStateStoreException) return false;
+    throw e;
+  });
+  while (!(await attempt())) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(10);
   }
