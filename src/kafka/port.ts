@@ -18,6 +18,11 @@ export interface TopicPartition {
 export interface TopicPartitionOffset extends TopicPartition {
   /** For commits: the next offset to read (last processed + 1), as Kafka defines it. */
   readonly offset: number;
+  /**
+   * The metadata string committed with the offset (Kafka's `OffsetAndMetadata.metadata`):
+   * Kafka Streams commits the partition time and processor metadata there. Absent: none.
+   */
+  readonly metadata?: string;
 }
 
 /** One Kafka record header. Kafka allows the same key more than once, so headers are a list. */

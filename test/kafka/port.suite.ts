@@ -466,6 +466,24 @@ export function kafkaPortSuite(name: string, factory: () => Promise<KafkaClient>
         expect([...first.errors, ...second.errors]).toEqual([]);
       }, CASE_TIMEOUT_MS);
 
+      it('commits a metadata string with an offset (Kafka Streams keeps partition time there); committed() returns it, none where none was given', async () => {
+        const { client, admin } = await setUp();
+        const [topic] = await topics(admin, { label: 'commit-meta', partitions: 2 });
+        const t = topic!;
+        const groupId = unique('meta-group');
+        const p = await producer(client);
+        await p.send([0, 1].map((partition) => ({ topic: t, partition, key: null, value: b('v') })));
+        const listener = new RecordingListener();
+        const consumer = await startConsumer(scope, client, { groupId }, [t], listener);
+        await waitFor('two records', () => listener.records.length >= 2);
+        await consumer.commitOffsets([{ topic: t, partition: 0, offset: 1, metadata: 'AgAAAZN0X3pA' }, { topic: t, partition: 1, offset: 1 }]);
+        expect(await consumer.committed([{ topic: t, partition: 0 }, { topic: t, partition: 1 }])).toEqual([
+          { topic: t, partition: 0, offset: 1, metadata: 'AgAAAZN0X3pA' },
+          { topic: t, partition: 1, offset: 1 },
+        ]);
+        expect(listener.errors).toEqual([]);
+      }, CASE_TIMEOUT_MS);
+
       it('sets the committed offsets of an inactive group, refuses while it has members, and deletes groups', async () => {
         const { client, admin } = await setUp();
         const [topic] = await topics(admin, { label: 'set-offsets', partitions: 1 });
@@ -584,6 +602,21 @@ export function kafkaPortSuite(name: string, factory: () => Promise<KafkaClient>
           const listener = await consumeUntil(client, output!, (l) => l.records.length >= 3);
           expect(listener.values()).toEqual(['out0', 'out1', 'out2']);
           expect(await admin.fetchCommittedOffsets(groupId, [input!])).toEqual([{ topic: input!, partition: 0, offset: 5 }]);
+        }, CASE_TIMEOUT_MS);
+
+        it('commits offset metadata sent with a transaction', async () => {
+          const { client, admin } = await setUp();
+          const [input] = await topics(admin, { label: 'txn-meta-in', partitions: 1 });
+          const groupId = unique('txn-meta-group');
+          const plain = await producer(client);
+          await plain.send([{ topic: input!, key: null, value: b('x') }]);
+          const transactional = await producer(client, { transactionalId: unique('txn-meta') });
+          const txn = await transactional.beginTransaction();
+          await txn.sendOffsets(groupId, [{ topic: input!, partition: 0, offset: 1, metadata: 'meta-1' }]);
+          await txn.commit();
+          const listener = new RecordingListener();
+          const consumer = await startConsumer(scope, client, { groupId }, [input!], listener);
+          expect(await consumer.committed([{ topic: input!, partition: 0 }])).toEqual([{ topic: input!, partition: 0, offset: 1, metadata: 'meta-1' }]);
         }, CASE_TIMEOUT_MS);
 
         it('never shows an aborted transaction to read_committed consumers (read_uncommitted ones see it)', async () => {

@@ -88,7 +88,7 @@ export class ConsumerGroup {
   #leaderId: string | undefined;
   #protocol = '';
   readonly #members = new Map<string, Member>();
-  readonly #offsets = new Map<string, Map<number, number>>();
+  readonly #offsets = new Map<string, Map<number, { offset: number; metadata: string | undefined }>>();
   #rebalanceTimer: NodeJS.Timeout | undefined;
   #joinCompletionScheduled = false;
   #sessionTimer: NodeJS.Timeout | undefined;
@@ -230,10 +230,10 @@ export class ConsumerGroup {
 
   /** Stores offsets without member checks: transactional offset commits and admin writes. */
   storeOffsets(offsets: readonly TopicPartitionOffset[]): void {
-    for (const { topic, partition, offset } of offsets) {
+    for (const { topic, partition, offset, metadata } of offsets) {
       let byPartition = this.#offsets.get(topic);
       if (byPartition === undefined) this.#offsets.set(topic, (byPartition = new Map()));
-      byPartition.set(partition, offset);
+      byPartition.set(partition, { offset, metadata });
     }
   }
 
@@ -244,7 +244,12 @@ export class ConsumerGroup {
 
   /** The committed offset of a partition, or undefined when none. */
   committed(topic: string, partition: number): number | undefined {
-    return this.#offsets.get(topic)?.get(partition);
+    return this.#offsets.get(topic)?.get(partition)?.offset;
+  }
+
+  /** The metadata committed with a partition's offset, or undefined when none. */
+  committedMetadata(topic: string, partition: number): string | undefined {
+    return this.#offsets.get(topic)?.get(partition)?.metadata;
   }
 
   get hasOffsets(): boolean {

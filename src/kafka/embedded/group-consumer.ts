@@ -176,7 +176,10 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
   async committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     this.#cluster.ensureOpen();
     const group = this.#cluster.findGroup(this.#options.groupId);
-    return partitions.map(({ topic, partition }) => ({ topic, partition, offset: group?.committed(topic, partition) ?? -1 }));
+    return partitions.map(({ topic, partition }) => {
+      const metadata = group?.committedMetadata(topic, partition);
+      return { topic, partition, offset: group?.committed(topic, partition) ?? -1, ...(metadata === undefined ? {} : { metadata }) };
+    });
   }
 
   /**

@@ -37,7 +37,7 @@ export class EmbeddedTransaction implements KafkaTransaction {
       }
     }
     const pending = this.#txn.offsets.get(groupId) ?? [];
-    this.#txn.offsets.set(groupId, [...pending, ...offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset }))]);
+    this.#txn.offsets.set(groupId, [...pending, ...offsets.map(({ topic, partition, offset, metadata }) => ({ topic, partition, offset, ...(metadata === undefined ? {} : { metadata }) }))]);
   }
 
   async commit(): Promise<void> {

@@ -243,9 +243,14 @@ export class KafkajsGroupConsumer implements GroupConsumer {
         // kafkajs's type wants an offset per partition; OffsetFetch sends only the partition.
         topics: partitionsByTopic(partitions).map(({ topic, partitions: ps }) => ({ topic, partitions: ps.map((partition) => ({ partition, offset: '' })) })),
       }),
-    )) as { responses: { topic: string; partitions: { partition: number; offset: string }[] }[] };
-    const found = new Map(response.responses.flatMap((t) => t.partitions.map((p) => [partitionKey(t.topic, p.partition), Number(p.offset)] as const)));
-    return partitions.map(({ topic, partition }) => ({ topic, partition, offset: found.get(partitionKey(topic, partition)) ?? -1 }));
+    )) as { responses: { topic: string; partitions: { partition: number; offset: string; metadata?: string | null }[] }[] };
+    const found = new Map(response.responses.flatMap((t) => t.partitions.map((p) => [partitionKey(t.topic, p.partition), p] as const)));
+    return partitions.map(({ topic, partition }) => {
+      const p = found.get(partitionKey(topic, partition));
+      const offset = p === undefined ? -1 : Number(p.offset);
+      // Kafka answers "" for an offset committed without metadata.
+      return { topic, partition, offset, ...(offset >= 0 && typeof p?.metadata === 'string' && p.metadata !== '' ? { metadata: p.metadata } : {}) };
+    });
   }
 
   /**

@@ -24,12 +24,13 @@ export function partitionsByTopic(partitions: readonly TopicPartition[]): { topi
 }
 
 /** Offsets to kafkajs's `[{ topic, partitions: [{ partition, offset }] }]` (offsets as strings). */
-export function offsetsByTopic(offsets: readonly TopicPartitionOffset[]): { topic: string; partitions: { partition: number; offset: string }[] }[] {
-  const topics = new Map<string, { partition: number; offset: string }[]>();
-  for (const { topic, partition, offset } of offsets) {
+export function offsetsByTopic(offsets: readonly TopicPartitionOffset[]): { topic: string; partitions: { partition: number; offset: string; metadata?: string }[] }[] {
+  const topics = new Map<string, { partition: number; offset: string; metadata?: string }[]>();
+  for (const { topic, partition, offset, metadata } of offsets) {
     let list = topics.get(topic);
     if (list === undefined) topics.set(topic, (list = []));
-    list.push({ partition, offset: String(offset) });
+    // kafkajs's OffsetCommit and TxnOffsetCommit encoders write a partition's `metadata` (null when absent).
+    list.push({ partition, offset: String(offset), ...(metadata === undefined ? {} : { metadata }) });
   }
   return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
 }
