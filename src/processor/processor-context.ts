@@ -65,6 +65,15 @@ export interface ProcessorContext<KForward = unknown, VForward = unknown> {
   recordDropped?(): void;
 
   /**
+   * Processor metadata (Kafka's `InternalProcessorContext.processorMetadataForKey` /
+   * `addProcessorMetadataKeyValue`): numbers a processor keeps across restarts of its task. The
+   * task commits them with its input offsets and reads them back before `init()`; a key is
+   * usually the name of the processor's store. Optional: a context without commits may lack it.
+   */
+  processorMetadataForKey?(key: string): number | undefined;
+  addProcessorMetadataKeyValue?(key: string, value: number): void;
+
+  /**
    * A state store connected to this processor.
    * @throws Error naming the store and the processor when the store is not connected
    */

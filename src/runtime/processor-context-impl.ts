@@ -34,6 +34,8 @@ export interface TaskServices {
   getStateStore(node: TaskNode, name: string): unknown;
   /** Counts a dropped record in the task's `dropped-records` metric. */
   recordDropped?(): void;
+  processorMetadataForKey?(key: string): number | undefined;
+  addProcessorMetadataKeyValue?(key: string, value: number): void;
 }
 
 /**
@@ -117,6 +119,14 @@ export class ProcessorContextImpl implements ProcessorContext<unknown, unknown> 
 
   commit(): void {
     this.#task.requestCommit();
+  }
+
+  processorMetadataForKey(key: string): number | undefined {
+    return this.#task.processorMetadataForKey?.(key);
+  }
+
+  addProcessorMetadataKeyValue(key: string, value: number): void {
+    this.#task.addProcessorMetadataKeyValue?.(key, value);
   }
 
   recordDropped(): void {

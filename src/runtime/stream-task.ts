@@ -16,6 +16,7 @@ import {
 import { RecordCache } from '../state/record-cache.js';
 import type { StateStore } from '../state/state-store.js';
 import type { StoreTaskContext } from '../state/store-task-context.js';
+import { decodeTopicPartitionMetadata, encodeTopicPartitionMetadata } from './topic-partition-metadata.js';
 import { PartitionGroup, type PreparedHead, type RecordQueue } from './partition-group.js';
 import { ProcessorContextImpl, type TaskNode, type TaskServices } from './processor-context-impl.js';
 import { parseTaskId, type ChangelogPartition, type StreamTask, type TaskEnvironment, type TaskId } from './task.js';
@@ -77,6 +78,8 @@ class StreamTaskImpl implements StreamTask, TaskServices {
   /** A process/punctuate call is running; the caller must await each before the next. */
   #busy = false;
   readonly #stateManager: TaskStateManager;
+  /** What processors keep across restarts in the commit metadata (Kafka's `ProcessorMetadata`): emit-final close times. */
+  readonly #processorMetadata = new Map<string, number>();
   /** Timestamp and headers of the record the task is processing (what stores log and cache with). */
   #recordTimestamp = -1;
   #recordHeaders: RecordContext['headers'] = [];
@@ -152,7 +155,27 @@ class StreamTaskImpl implements StreamTask, TaskServices {
     return this.#stateManager.store(name);
   }
 
+  /**
+   * Kafka Streams' `initializeTaskTime`, before the processors' `init()`: each input partition's
+   * time comes back from the metadata committed with its offset, stream time with them, and the
+   * processor metadata (highest value per key over the partitions), so a task that starts again
+   * judges lateness and closes windows from where it was, not from "unknown".
+   */
+  async #initializeTime(): Promise<void> {
+    if (this.#env.committed === undefined) return;
+    const committed = await this.#env.committed(this.partitions);
+    for (const c of committed) {
+      if (c.offset < 0) continue;
+      const { partitionTime, processorMetadata } = decodeTopicPartitionMetadata(c.metadata);
+      const queue = this.#group.queueOf(c);
+      if (queue !== undefined && partitionTime > queue.partitionTime) queue.partitionTime = partitionTime;
+      if (partitionTime > this.#group.streamTime) this.#group.streamTime = partitionTime;
+      for (const [key, value] of processorMetadata) if (value > (this.#processorMetadata.get(key) ?? Number.NEGATIVE_INFINITY)) this.#processorMetadata.set(key, value);
+    }
+  }
+
   async #initProcessors(): Promise<void> {
+    await this.#initializeTime();
     for (const node of this.#nodes.values()) {
       const result = node.processor.init?.(node.context as ProcessorContextImpl);
       if (isPromise(result)) await result;
@@ -226,7 +249,12 @@ class StreamTaskImpl implements StreamTask, TaskServices {
     // collector already, except what caches hold: flushing forwards it now.
     if (this.#state.state === 'RUNNING' || this.#state.state === 'RESTORING') await this.#flushState();
     const offsets: TopicPartitionOffset[] = [];
-    for (const q of this.#group.queues) if (q.progressed) offsets.push({ topic: q.partition.topic, partition: q.partition.partition, offset: q.nextOffset });
+    for (const q of this.#group.queues) {
+      if (!q.progressed) continue;
+      // Kafka Streams' commit metadata: the partition's time and the processors' metadata, read back by #initializeTime.
+      const metadata = encodeTopicPartitionMetadata(q.partitionTime, this.#processorMetadata);
+      offsets.push({ topic: q.partition.topic, partition: q.partition.partition, offset: q.nextOffset, metadata });
+    }
     this.#offsetsBeingCommitted = offsets;
     return offsets;
   }
@@ -330,6 +358,14 @@ class StreamTaskImpl implements StreamTask, TaskServices {
 
   requestCommit(): void {
     this.#commitRequested = true;
+  }
+
+  processorMetadataForKey(key: string): number | undefined {
+    return this.#processorMetadata.get(key);
+  }
+
+  addProcessorMetadataKeyValue(key: string, value: number): void {
+    this.#processorMetadata.set(key, value);
   }
 
   recordDropped(): void {

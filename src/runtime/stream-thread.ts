@@ -204,6 +204,7 @@ export class StreamThread {
       // Kafka's ThreadCache: the tasks of a thread share one budget, the config's split over threads.
       recordCache: this.#o.metrics.registerCache(this.name, new RecordCache(this.#o.cacheMaxBytes ?? Math.floor(config.cacheMaxBytes / config.numStreamThreads))),
       clock: Date.now,
+      committed: (partitions) => consumer.committed(partitions),
       partitionsFor: (topic) => this.#o.partitionCounts.get(topic),
       metrics: this.#o.metrics.taskSink(this.name),
     };

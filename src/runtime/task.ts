@@ -37,6 +37,12 @@ export interface RecordCollector {
 
 export interface TaskEnvironment {
   readonly config: ResolvedStreamsConfig;
+  /**
+   * The group's committed offsets, with their metadata, of the given partitions: a task reads
+   * its partition times and processor metadata back from them before it starts processing.
+   * Absent (the TopologyTestDriver): nothing to read back.
+   */
+  readonly committed?: (partitions: readonly TopicPartition[]) => Promise<readonly TopicPartitionOffset[]>;
   readonly collector: RecordCollector;
   /** Wall-clock time in ms (a mock clock in the TopologyTestDriver). */
   readonly clock: () => number;

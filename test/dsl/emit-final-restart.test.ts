@@ -52,9 +52,9 @@ const cases: ReadonlyArray<[Kind, Array<[string, number]>, string[], Array<[stri
   // C's session [10,10] is open when the first run stops (close time 5); D@30 closes it, E@60 closes D's.
   ['session', [['A', 1], ['B', 3], ['C', 10]], ['A@1/1=1', 'B@3/3=1'], [['D', 30], ['E', 60]], ['C@10/10=1', 'D@30/30=1']],
   // A's windows [7,12] and [11,16] are open when the first run stops (close time 12); B@40 closes them,
-  // C@60 closes B's. The closed [5,10], still in the store, comes out again: the restarted task's
-  // first pass starts from 0 (see emit-final-throttle.ts).
-  ['sliding', [['A', 10], ['A', 12]], ['A@5/10=1'], [['B', 40], ['C', 60]], ['A@5/10=1', 'A@7/12=2', 'A@11/16=1', 'B@35/40=1']],
+  // C@60 closes B's. The closed [5,10], still in the store, does not come out again: the restarted
+  // task reads the last emitted close time back from its commit metadata (see emit-final-throttle.ts).
+  ['sliding', [['A', 10], ['A', 12]], ['A@5/10=1'], [['B', 40], ['C', 60]], ['A@7/12=2', 'A@11/16=1', 'B@35/40=1']],
   // A's window [10,20) is open when the first run stops (close time 12); B@25 closes it, C@45 closes B's.
   ['tumbling', [['A', 1], ['B', 5], ['A', 12]], ['A@0/10=1', 'B@0/10=1'], [['B', 25], ['C', 45]], ['A@10/20=1', 'B@20/30=1']],
 ];

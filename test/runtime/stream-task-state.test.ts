@@ -1,3 +1,4 @@
+import { encodeTopicPartitionMetadata } from '../../src/runtime/topic-partition-metadata.js';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,7 +139,7 @@ describe('StreamTask with a cached store (SEMANTICS §5.3)', () => {
     await feed(task, 0, [['a', 'x', 10], ['b', 'x', 20], ['a', 'x', 30], ['c', 'x', 40], ['b', 'x', 50]]);
     expect(outputs()).toEqual([]);
     const offsets = await task.prepareCommit();
-    expect(offsets).toEqual([{ topic: 'words', partition: 2, offset: 5 }]);
+    expect(offsets).toEqual([{ topic: 'words', partition: 2, offset: 5, metadata: encodeTopicPartitionMetadata(50, new Map()) }]);
     expect(outputs()).toEqual(['a=2<-null@30', 'c=1<-null@40', 'b=2<-null@50']);
     expect(where).toEqual(['a@2', 'c@3', 'b@4']);
     await task.postCommit();

@@ -1,3 +1,4 @@
+import { encodeTopicPartitionMetadata } from '../../src/runtime/topic-partition-metadata.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigException, StreamsException } from '../../src/errors.js';
 import type { Processor } from '../../src/processor/processor.js';
@@ -62,12 +63,13 @@ describe('StreamTask', () => {
     await task.initialize();
     task.addRecords({ topic: 'left', partition: 0 }, [consumed('left', 0, 41, 'a', 1), consumed('left', 0, 42, 'b', 2)]);
     await drain(task);
-    expect(await task.prepareCommit()).toEqual([{ topic: 'left', partition: 0, offset: 43 }]);
+    // The commit metadata carries the partition's time (Kafka Streams' format), here the max timestamp taken: 2.
+    expect(await task.prepareCommit()).toEqual([{ topic: 'left', partition: 0, offset: 43, metadata: encodeTopicPartitionMetadata(2, new Map()) }]);
     await task.postCommit();
     expect(await task.prepareCommit()).toEqual([]);
     task.addRecords({ topic: 'right', partition: 0 }, [consumed('right', 0, 0, 'c', 3)]);
     await drain(task);
-    expect(await task.prepareCommit()).toEqual([{ topic: 'right', partition: 0, offset: 1 }]);
+    expect(await task.prepareCommit()).toEqual([{ topic: 'right', partition: 0, offset: 1, metadata: encodeTopicPartitionMetadata(3, new Map()) }]);
   });
 
   it('commitRequested() is set by context.commit() and cleared by postCommit()', async () => {
@@ -132,7 +134,7 @@ describe('StreamTask', () => {
     await drain(task);
     expect(seen).toEqual(['a', 'c']);
     expect(metrics.get('dropped-records')).toBe(1);
-    expect(await task.prepareCommit()).toEqual([{ topic: 'in', partition: 0, offset: 3 }]);
+    expect(await task.prepareCommit()).toEqual([{ topic: 'in', partition: 0, offset: 3, metadata: encodeTopicPartitionMetadata(6, new Map()) }]);
 
     const failing = createStreamTask(recordingTopology([], ['in']), '0_0', [{ topic: 'in', partition: 0 }], testEnvironment(strings).env);
     await failing.initialize();

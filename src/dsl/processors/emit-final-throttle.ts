@@ -1,3 +1,5 @@
+import type { ProcessorContext } from '../../processor/processor-context.js';
+
 /** Kafka's internal config throttling emit-final by wall-clock time (the TopologyTestDriver sets it to 0). */
 export const WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG = '__emit.interval.ms.kstreams.windowed.aggregation__';
 
@@ -10,11 +12,12 @@ export const WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG = '__emit.interval.ms.kst
  * A check that passes the wall clock consumes the interval even when the close time did not move
  * (as Kafka: the next pass is scheduled from "now", so a clock jump cannot make every record emit).
  *
- * Kafka keeps the last emitted close time in the task's commit metadata, so a restarted task goes
- * on from there; ours lives in memory, so after a restart the first pass starts again from 0 and
- * re-emits the closed windows the store still holds. Sliding windows and sessions never wait for a
- * pass once their store is about to hide them (see final-results-at-expiry.ts), so the throttle
- * cannot hold back anything that lives only in memory.
+ * The last emitted close time is processor metadata keyed by the store name (Kafka's
+ * `processorMetadataForKey(storeName)`): the task commits it with its input offsets, and a task
+ * that starts again (restart, failover) reads it back, so its first pass goes on from there
+ * rather than emitting again the closed windows its store still holds. Sliding windows and
+ * sessions never wait for a pass once their store is about to hide them (see
+ * final-results-at-expiry.ts), so the throttle cannot hold back anything that lives only in memory.
  */
 export class EmitFinalThrottle {
   readonly #intervalMs: number;
@@ -22,10 +25,19 @@ export class EmitFinalThrottle {
   #nextTimeToEmit = 0;
   #lastEmitCloseTime = -1;
 
-  /** @param appConfigs the task's configs, read for {@link WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG} (default 1000 ms) */
-  constructor(appConfigs: Readonly<{ [key: string]: unknown }>) {
-    const interval = appConfigs[WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG];
+  readonly #context: ProcessorContext<unknown, unknown>;
+  readonly #metadataKey: string;
+
+  /**
+   * @param context the processor's context: its configs give {@link WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG} (default 1000 ms), its processor metadata the last emitted close time
+   * @param metadataKey the aggregation's store name, under which the close time is kept
+   */
+  constructor(context: ProcessorContext<unknown, unknown>, metadataKey: string) {
+    const interval = context.appConfigs()[WINDOWED_AGGREGATION_EMIT_INTERVAL_CONFIG];
     this.#intervalMs = typeof interval === 'number' && interval >= 0 ? interval : 1_000;
+    this.#context = context;
+    this.#metadataKey = metadataKey;
+    this.#lastEmitCloseTime = context.processorMetadataForKey?.(metadataKey) ?? -1;
   }
 
   /** The close time of the last pass that emitted, -1 before the first. */
@@ -46,5 +58,6 @@ export class EmitFinalThrottle {
   /** Records a pass that fetched and emitted what closed by `closeTime`. */
   emitted(closeTime: number): void {
     this.#lastEmitCloseTime = closeTime;
+    this.#context.addProcessorMetadataKeyValue?.(this.#metadataKey, closeTime);
   }
 }

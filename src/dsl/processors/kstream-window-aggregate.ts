@@ -118,7 +118,7 @@ class KStreamWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Windo
     if (this.#emitFinal) {
       // As Kafka: no cache flush listener, so a cache below only dedupes writes; final results are read back.
       this.#forwarder = new WindowedTupleForwarder<K, VA>(context, this.sendOldValues, () => false);
-      this.#throttle = new EmitFinalThrottle(context.appConfigs());
+      this.#throttle = new EmitFinalThrottle(context as ProcessorContext<unknown, unknown>, this.storeName);
       this.#toEmit = new WindowEmitIndex(store, (key) => this.keySerdeHolder?.inner?.serialize(this.storeName, key) ?? Buffer.from(String(key)));
       return;
     }
