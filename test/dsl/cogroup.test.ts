@@ -5,7 +5,9 @@ import { Materialized } from '../../src/dsl/materialized.js';
 import { Named } from '../../src/dsl/named.js';
 import { Produced } from '../../src/dsl/produced.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import { TopologyException } from '../../src/errors.js';
 import { Serdes } from '../../src/serde/serdes.js';
+import { validateCopartitioning } from '../../src/topology/copartitioning.js';
 import { cacheModes, kvt, pipeAndRead, readAll, stringDriver } from './stateful-helpers.js';
 
 const concat = (_k: string, v: string, agg: string): string => agg + v;
@@ -120,6 +122,20 @@ describe('KGroupedStream.cogroup()', () => {
       [kvt('small', 1, 1)], [], [kvt('small', 0, 3), kvt('big', 1, 3)], [kvt('small', cacheMaxBytes === 0 ? 0 : 1, 4)],
     ]);
     expect(readAll(joined)).toEqual([kvt('k1', 'ann:1', 2), kvt('k1', 'ann:11', 3)]);
+  });
+
+  it('the topics the aggregate processors read form one co-partition group: a repartitioned input by its repartition topic', () => {
+    const builder = new StreamsBuilder();
+    const one = builder.stream<string, string>('one').groupByKey();
+    const two = builder.stream<string, string>('two').groupByKey();
+    const three = builder.stream<string, string>('three').selectKey((_k, v) => v).groupByKey();
+    one.cogroup(concat).cogroup(three, concat).cogroup(two, concat).aggregate(() => '');
+    const metadata = builder.build().metadata('app');
+    // Kafka's processRepartitions co-partitions the grouped streams' own sources ('three' here, not
+    // its repartition topic): we declare the topics the aggregate processors actually read.
+    expect(metadata.subtopologies.flatMap((s) => s.copartitionGroups)).toEqual([['one', 'app-COGROUPKSTREAM-AGGREGATE-STATE-STORE-0000000004-repartition', 'two']]);
+    expect(() => validateCopartitioning(metadata, new Map([['one', 3], ['two', 2], ['three', 5]]))).toThrow(TopologyException);
+    expect(() => validateCopartitioning(metadata, new Map([['one', 3], ['two', 3], ['three', 5]]))).not.toThrow();
   });
 
   it('cogrouping the same grouped stream again replaces its aggregator, as Kafka\'s map of inputs does (no error)', async () => {
