@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { CogroupedKStream } from '../../src/dsl/cogrouped-kstream.js';
+import type { KGroupedStream } from '../../src/dsl/kgrouped-stream.js';
 import { Materialized } from '../../src/dsl/materialized.js';
+import { Named } from '../../src/dsl/named.js';
 import { SessionWindows } from '../../src/dsl/session-windows.js';
 import { SlidingWindows } from '../../src/dsl/sliding-windows.js';
 import type { StreamsBuilder as Builder } from '../../src/dsl/streams-builder.js';
@@ -34,7 +37,7 @@ async function run(driver: TopologyTestDriver, keySerde: Serde<Windowed<string>>
   return results;
 }
 
-function inputs(builder: Builder): ReturnType<ReturnType<typeof builder.stream<string, string>>['groupByKey']>[] {
+function inputs(builder: Builder): [KGroupedStream<string, string>, KGroupedStream<string, string>] {
   return [builder.stream<string, string>('a').groupByKey(), builder.stream<string, string>('b').groupByKey()];
 }
 
@@ -42,7 +45,7 @@ describe('windowed cogroup', () => {
   it.each(cacheModes)('tumbling windows with grace: late records dropped by each input\'s own stream time; window store queryable (%s)', async (_mode, cacheMaxBytes) => {
     const builder = new StreamsBuilder();
     const [a, b] = inputs(builder);
-    a!.cogroup(lower).cogroup(b!, upper)
+    a.cogroup(lower).cogroup(b, upper)
       .windowedBy(TimeWindows.ofSizeAndGrace(10, 5))
       .aggregate(() => '', Materialized.as('win'))
       .toStream().to('out');
@@ -63,7 +66,7 @@ describe('windowed cogroup', () => {
   it('hopping windows: each input updates every window its record falls in', async () => {
     const builder = new StreamsBuilder();
     const [a, b] = inputs(builder);
-    a!.cogroup(lower).cogroup(b!, upper).windowedBy(TimeWindows.ofSizeWithNoGrace(10).advanceBy(5)).aggregate(() => '').toStream().to('out');
+    a.cogroup(lower).cogroup(b, upper).windowedBy(TimeWindows.ofSizeWithNoGrace(10).advanceBy(5)).aggregate(() => '').toStream().to('out');
     await using driver = stringDriver(builder);
     expect(await run(driver, WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 10), [['a', 'k', 'x', 7], ['b', 'k', 'y', 12], ['a', 'k', 'z', 14]])).toEqual([
       [['k@0/10', 'x', 7], ['k@5/15', 'x', 7]],
@@ -92,7 +95,7 @@ describe('windowed cogroup', () => {
     const records: Input[] = [['a', 'k', 'x', 10], ['b', 'k', 'y', 15], ['a', 'k', 'z', 18], ['b', 'k', 'w', 30], ['a', 'k', 'v', 5]];
     const builder = new StreamsBuilder();
     const [a, b] = inputs(builder);
-    a!.cogroup(lower).cogroup(b!, upper).windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(10, 20)).aggregate(() => '', Materialized.as('slide')).toStream().to('out');
+    a.cogroup(lower).cogroup(b, upper).windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(10, 20)).aggregate(() => '', Materialized.as('slide')).toStream().to('out');
     await using driver = stringDriver(builder, cacheMaxBytes);
     const outputs = await run(driver, WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 10), records);
     expect(outputs).toEqual(await singleStreamOutputs(() => SlidingWindows.ofTimeDifferenceAndGrace(10, 20), records, cacheMaxBytes, false));
@@ -103,7 +106,7 @@ describe('windowed cogroup', () => {
   it('session windows: a record bridging two sessions merges them with the session merger; late ones are dropped; session store queryable', async () => {
     const builder = new StreamsBuilder();
     const [a, b] = inputs(builder);
-    a!.cogroup(lower).cogroup(b!, upper)
+    a.cogroup(lower).cogroup(b, upper)
       // grace 10 keeps the sessions of the input behind in stream time visible: the store hides
       // sessions ending before its own stream time - retention (gap + grace), as Kafka's does
       .windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 10))
@@ -130,9 +133,33 @@ describe('windowed cogroup', () => {
     const records: Input[] = [['a', 'k', 'x', 0], ['b', 'k', 'y', 30], ['a', 'k', 'z', 15], ['b', 'k', 'j', 22], ['b', 'm', 'q', 23], ['a', 'k', 'w', 31]];
     const builder = new StreamsBuilder();
     const [a, b] = inputs(builder);
-    a!.cogroup(lower).cogroup(b!, upper).windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 5)).aggregate(() => '', (_k, x, y) => x + y).toStream().to('out');
+    a.cogroup(lower).cogroup(b, upper).windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 5)).aggregate(() => '', (_k, x, y) => x + y).toStream().to('out');
     await using driver = stringDriver(builder, cacheMaxBytes);
     const outputs = await run(driver, WindowedSerdes.sessionWindowedSerdeFrom(Serdes.String()), records);
     expect(outputs).toEqual(await singleStreamOutputs(() => SessionWindows.ofInactivityGapAndGrace(10, 5), records, cacheMaxBytes, true));
+  });
+  // The shared store is the windowed aggregations' own (Kafka's TimeWindowedCogroupedKStreamImpl,
+  // SlidingWindowedCogroupedKStreamImpl and SessionWindowedCogroupedKStreamImpl materialize it alike).
+  it('rejects a retention shorter than the windows need, as the single-stream windowed aggregations do', () => {
+    const cogrouped = (): CogroupedKStream<string, string> => {
+      const [a, b] = inputs(new StreamsBuilder());
+      return a.cogroup(lower).cogroup(b, upper);
+    };
+    expect(() => cogrouped().windowedBy(TimeWindows.ofSizeAndGrace(10, 5)).aggregate(() => '', Materialized.as<string, string>('short').withRetention(14)))
+      .toThrow('The retention period of the window store short must be no smaller than its window size plus the grace period. Got size=[10], grace=[5], retention=[14]');
+    expect(() => cogrouped().windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(10, 5)).aggregate(() => '', Materialized.as<string, string>('short').withRetention(24)))
+      .toThrow('The retention period of the window store short must be no smaller than 2 * time difference plus the grace period. Got time difference=[10], grace=[5], retention=[24]');
+    expect(() => cogrouped().windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 5)).aggregate(() => '', (_k, x, y) => x + y, Materialized.as<string, string>('short').withRetention(14)))
+      .toThrow('The retention period of the session store short must be no smaller than the session inactivity gap plus the grace period. Got gap=[10], grace=[5], retention=[14]');
+  });
+
+  it('Named names the windowed processors <name>-cogroup-agg-<i> and <name>-cogroup-merge; the store is COGROUPKSTREAM-AGGREGATE-STATE-STORE-<n>', () => {
+    const builder = new StreamsBuilder();
+    const [a, b] = inputs(builder);
+    a.cogroup(lower).cogroup(b, upper).windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10)).aggregate(() => '', (_k, x, y) => x + y, Named.as('visits'));
+    const text = builder.build().describe().toString();
+    expect(text).toContain('    Processor: visits-cogroup-agg-0 (stores: [COGROUPKSTREAM-AGGREGATE-STATE-STORE-0000000002])\n');
+    expect(text).toContain('    Processor: visits-cogroup-agg-1 (stores: [COGROUPKSTREAM-AGGREGATE-STATE-STORE-0000000002])\n');
+    expect(text).toContain('    Processor: visits-cogroup-merge (stores: [])\n      --> none\n      <-- visits-cogroup-agg-0, visits-cogroup-agg-1\n');
   });
 });
