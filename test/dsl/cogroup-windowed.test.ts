@@ -63,6 +63,41 @@ describe('windowed cogroup', () => {
     expect([await store.fetch('k', 0), await store.fetch('k', 10)]).toEqual(['xYQ', 'zR']);
   });
 
+  // Kafka's TimeWindowedCogroupedKStreamImplTest (apache/kafka, streams/src/test/java/org/apache/
+  // kafka/streams/kstream/internals/), MockInitializer.STRING_INIT and MockAggregator.TOSTRING_ADDER / _REMOVER.
+  const adder = (_k: string, v: string, agg: string): string => `${agg}+${v}`;
+  const remover = (_k: string, v: string, agg: string): string => `${agg}-${v}`;
+
+  it.each(cacheModes)('Kafka\'s timeWindowMixAggregatorsManyWindowsTest: two inputs, two aggregators, 500 ms windows (%s)', async (_mode, cacheMaxBytes) => {
+    const builder = new StreamsBuilder();
+    const [a, b] = inputs(builder);
+    a.cogroup(adder).cogroup(b, remover).windowedBy(TimeWindows.ofSizeWithNoGrace(500))
+      .aggregate(() => '0', Materialized.with(Serdes.String(), Serdes.String())).toStream().to('out');
+    await using driver = stringDriver(builder, cacheMaxBytes);
+    expect((await run(driver, WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 500), [
+      ['a', 'k1', 'A', 0], ['a', 'k2', 'A', 0], ['a', 'k2', 'A', 1], ['a', 'k1', 'A', 2],
+      ['b', 'k1', 'B', 3], ['b', 'k2', 'B', 3], ['b', 'k2', 'B', 501], ['b', 'k1', 'B', 501],
+    ])).flat()).toEqual([
+      ['k1@0/500', '0+A', 0], ['k2@0/500', '0+A', 0], ['k2@0/500', '0+A+A', 1], ['k1@0/500', '0+A+A', 2],
+      ['k1@0/500', '0+A+A-B', 3], ['k2@0/500', '0+A+A-B', 3], ['k2@500/1000', '0-B', 501], ['k1@500/1000', '0-B', 501],
+    ]);
+  });
+
+  it('Kafka\'s timeWindowAggregateOverlappingWindowsTest: one input, hopping 500 ms windows advancing by 200 ms', async () => {
+    const builder = new StreamsBuilder();
+    const [a] = inputs(builder);
+    a.cogroup(adder).windowedBy(TimeWindows.ofSizeWithNoGrace(500).advanceBy(200))
+      .aggregate(() => '0', Materialized.with(Serdes.String(), Serdes.String())).toStream().to('out');
+    await using driver = stringDriver(builder);
+    expect((await run(driver, WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 500), [
+      ['a', 'k1', 'A', 0], ['a', 'k2', 'A', 0], ['a', 'k1', 'B', 250], ['a', 'k2', 'B', 250], ['a', 'k2', 'A', 500], ['a', 'k1', 'A', 500],
+    ])).flat()).toEqual([
+      ['k1@0/500', '0+A', 0], ['k2@0/500', '0+A', 0], ['k1@0/500', '0+A+B', 250], ['k1@200/700', '0+B', 250],
+      ['k2@0/500', '0+A+B', 250], ['k2@200/700', '0+B', 250], ['k2@200/700', '0+B+A', 500], ['k2@400/900', '0+A', 500],
+      ['k1@200/700', '0+B+A', 500], ['k1@400/900', '0+A', 500],
+    ]);
+  });
+
   it('hopping windows: each input updates every window its record falls in', async () => {
     const builder = new StreamsBuilder();
     const [a, b] = inputs(builder);
