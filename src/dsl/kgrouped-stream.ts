@@ -17,8 +17,6 @@ import { SlidingWindows } from './sliding-windows.js';
 import { TimeWindowedKStream } from './time-windowed-kstream.js';
 import { TimeWindows } from './time-windows.js';
 
-export { GROUPED_STREAM_HANDLE };
-
 /**
  * A stream grouped by key, ready to aggregate (Kafka's `KGroupedStream`), from
  * `KStream.groupByKey()` or `KStream.groupBy()`. Each aggregation returns a KTable of the
