@@ -1,7 +1,8 @@
 import { Serdes } from '../serde/serdes.js';
+import { CogroupedKStream } from './cogrouped-kstream.js';
 import type { Aggregator, Initializer, Reducer } from './functions.js';
 import { describeValue, requireFunction } from './internal/arguments.js';
-import { GroupedStreamAggregateBuilder, type GroupedStreamSpec } from './internal/grouped-stream-aggregate-builder.js';
+import { GROUPED_STREAM_HANDLE, GroupedStreamAggregateBuilder, type GroupedStreamSpec } from './internal/grouped-stream-aggregate-builder.js';
 import { MaterializedInternal } from './internal/materialized-internal.js';
 import { namedAndMaterialized } from './internal/named-or-materialized.js';
 import { orElseGenerate } from './internal/naming.js';
@@ -15,9 +16,6 @@ import { SessionWindows } from './session-windows.js';
 import { SlidingWindows } from './sliding-windows.js';
 import { TimeWindowedKStream } from './time-windowed-kstream.js';
 import { TimeWindows } from './time-windows.js';
-
-/** Symbol key of a KGroupedStream's internals (for windowed grouped streams); not exported from the package. */
-export const GROUPED_STREAM_HANDLE: unique symbol = Symbol('kstreams.GroupedStreamHandle');
 
 /**
  * A stream grouped by key, ready to aggregate (Kafka's `KGroupedStream`), from
@@ -95,6 +93,25 @@ export class KGroupedStream<K, V> {
     const spec = this[GROUPED_STREAM_HANDLE].spec;
     const mi = new MaterializedInternal(m ?? Materialized.with<K, VA>(spec.keySerde), spec.builder, StatefulStreamPrefix.AGGREGATE).keySerdeIfUnset(spec.keySerde);
     return this.#aggregate(name, StatefulStreamPrefix.AGGREGATE, mi, { kind: 'aggregate', initializer, aggregator });
+  }
+
+  /**
+   * Starts a cogrouped aggregation with this stream as its first input (Kafka's
+   * `KGroupedStream.cogroup`, KIP-150): add more grouped streams of the same key type, each with
+   * its own value type and aggregator, with `CogroupedKStream.cogroup()`, then `aggregate()` them
+   * all into one table (or `windowedBy()` first), through one store.
+   *
+   * @param aggregator folds this stream's values into the aggregate: `aggregator(key, value, aggregate)`
+   * @example
+   * clicks.groupByKey()
+   *   .cogroup<Customer>((id, click, c) => ({ ...c, clicks: c.clicks + 1 }))
+   *   .cogroup(purchases.groupByKey(), (id, amount, c) => ({ ...c, spent: c.spent + amount }))
+   *   .aggregate(() => ({ clicks: 0, spent: 0 }))
+   * @throws TypeError when `aggregator` is not a function
+   */
+  cogroup<VOut>(aggregator: Aggregator<K, V, VOut>): CogroupedKStream<K, VOut> {
+    requireFunction(aggregator, 'cogroup()', 'aggregator');
+    return new CogroupedKStream<K, VOut>(this[GROUPED_STREAM_HANDLE] as GroupedStreamAggregateBuilder<K, unknown>, aggregator as Aggregator<K, unknown, VOut>);
   }
 
   /**

@@ -7,6 +7,13 @@ import { createRepartitionNode, type RepartitionNode } from './repartition-node.
 import { StatefulProcessorNode } from './stateful-processor-node.js';
 import type { TableHandle } from './table-handle.js';
 
+/**
+ * Symbol key of a KGroupedStream's internals (for windowed and cogrouped streams); not exported
+ * from the package. Defined here, not in `kgrouped-stream.ts`, so that the cogrouped stream can
+ * read it without an import cycle.
+ */
+export const GROUPED_STREAM_HANDLE: unique symbol = Symbol('kstreams.GroupedStreamHandle');
+
 /** What a grouped stream is underneath: the stream it groups, and how. */
 export interface GroupedStreamSpec<K, V> {
   readonly builder: InternalStreamsBuilder;
