@@ -14,7 +14,7 @@ import { Materialized } from '../../src/dsl/materialized.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import { Serdes } from '../../src/serde/serdes.js';
-import { readKeyValueStore, sameEntries } from '../runtime/runtime-helpers.js';
+import { eventually, readKeyValueStore, sameEntries } from '../runtime/runtime-helpers.js';
 import { bootstrapServers, createTestTopic, deleteTestTopics, describeWithBroker, testKafka, uniqueTopic } from './broker.js';
 
 const PARTITIONS = 4;
@@ -39,20 +39,6 @@ afterAll(async () => {
   if (input !== undefined) await deleteTestTopics([input, `${appId}-${STORE}-changelog`]);
   await rm(stateDir, { recursive: true, force: true });
 }, 90_000);
-
-async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // A retriable store error (a task closing or restoring for a rebalance) means: not yet.
-    const ok = await Promise.resolve().then(check).catch((e: unknown) => {
-      if (e instanceof Error && e.name === 'InvalidStateStoreException') return false;
-      throw e;
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function send(from: number, count: number): Promise<void> {
   await producer.send({ topic: input!, messages: Array.from({ length: count }, (_, i) => ({ key: `k${(from + i) % KEYS}`, value: 'x' })) });

@@ -19,7 +19,7 @@ import { KafkaStreams } from '../../src/runtime/kafka-streams.js';
 import type { StreamsMetadata } from '../../src/runtime/streams-metadata.js';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import { Serdes } from '../../src/serde/serdes.js';
-import { readKeyValueStore, sameEntries } from '../runtime/runtime-helpers.js';
+import { activeEntries, eventually, noWrongValue, sameEntries } from '../runtime/runtime-helpers.js';
 import { bootstrapServers, createTestTopic, deleteTestTopics, describeWithBroker, testKafka, uniqueTopic } from './broker.js';
 
 const PARTITIONS = 4;
@@ -47,20 +47,6 @@ afterAll(async () => {
   await rm(stateRoot, { recursive: true, force: true });
 }, 90_000);
 
-async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // A retriable store error (a task closing or restoring for a rebalance) means: not yet.
-    const ok = await Promise.resolve().then(check).catch((e: unknown) => {
-      if (e instanceof Error && e.name === 'InvalidStateStoreException') return false;
-      throw e;
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 function instance(name: string): KafkaStreams {
   const builder = new StreamsBuilder();
   builder.stream(input, Consumed.with(Serdes.String(), Serdes.String())).groupByKey().count(Materialized.as<string, number>(STORE));
@@ -84,28 +70,8 @@ function instance(name: string): KafkaStreams {
 
 const truth = new Map(Array.from({ length: KEYS }, (_, i) => [`k${i}`, RECORDS / KEYS]));
 const of = (streams: KafkaStreams, endpoint: string): StreamsMetadata | undefined => streams.metadataForAllStreamsClients().find((m) => m.endpoint === endpoint);
-/** Active counts; none while an instance holds only standby (warm-up) copies, which answer only stale queries. */
-const activeCounts = (s: KafkaStreams): Promise<Map<string, number>> =>
-  readKeyValueStore<number>(s, STORE).catch((e: unknown) => {
-    if (e instanceof Error && /only standby replicas/.test(e.message)) return new Map<string, number>();
-    throw e;
-  });
 const countsRight = async (a: KafkaStreams, b: KafkaStreams): Promise<boolean> =>
-  sameEntries(new Map([...(await activeCounts(a)), ...(await activeCounts(b))]), truth);
-/**
- * While tasks move: no key read has another count than the truth. A read may find fewer keys (a
- * task closing for the rebalance) or fail as retriable (InvalidStateStoreException), never a wrong count.
- */
-const noWrongCount = async (a: KafkaStreams, b: KafkaStreams): Promise<boolean> => {
-  for (const s of [a, b]) {
-    const counts = await activeCounts(s).catch((e: unknown) => {
-      if (e instanceof Error && e.name === 'InvalidStateStoreException') return new Map<string, number>();
-      throw e;
-    });
-    for (const [k, v] of counts) if (truth.get(k) !== v) return false;
-  }
-  return true;
-};
+  sameEntries(new Map([...(await activeEntries<number>(a, STORE)), ...(await activeEntries<number>(b, STORE))]), truth);
 const running = (...all: KafkaStreams[]): boolean => all.every((s) => s.state() === 'RUNNING');
 
 describeWithBroker('warm-up replicas on the real broker', () => {
@@ -117,7 +83,7 @@ describeWithBroker('warm-up replicas on the real broker', () => {
     }
     const a = instance('host-a');
     await a.start();
-    await eventually(async () => running(a) && sameEntries(await activeCounts(a), truth), 60_000, 'a counted everything');
+    await eventually(async () => running(a) && sameEntries(await activeEntries<number>(a, STORE), truth), 60_000, 'a counted everything');
 
     const b = instance('host-b');
     await b.start();
@@ -131,7 +97,7 @@ describeWithBroker('warm-up replicas on the real broker', () => {
     await eventually(async () => {
       const bActive = of(a, 'host-b:1')?.topicPartitions ?? [];
       held.add(bActive.length);
-      expect(await noWrongCount(a, b)).toBe(true);
+      expect(await noWrongValue([a, b], STORE, truth)).toBe(true);
       return bActive.length === PARTITIONS / 2 && running(a, b);
     }, 60_000, 'two tasks on each after probing rebalances');
     expect(held.has(1)).toBe(true);   // one warm-up at a time: b ran one task before it ran two

@@ -18,7 +18,7 @@ import type { StreamsMetadata } from '../../src/runtime/streams-metadata.js';
 import { sumMetric } from '../../src/runtime/streams-metrics.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { embeddedClusterPerTest } from './embedded-fixture.js';
-import { eventually, produce, readKeyValueStore, sameEntries, streamsConfig } from './runtime-helpers.js';
+import { activeEntries, eventually, noWrongValue, produce, readKeyValueStore, sameEntries, streamsConfig } from './runtime-helpers.js';
 
 const PARTITIONS = 4;
 const KEYS = 40;
@@ -47,28 +47,8 @@ const truth = new Map(Array.from({ length: KEYS }, (_, i) => [`k${i}`, RECORDS /
 
 const of = (streams: KafkaStreams, endpoint: string): StreamsMetadata | undefined => streams.metadataForAllStreamsClients().find((m) => m.endpoint === endpoint);
 const restoredByActives = (streams: KafkaStreams): number => sumMetric(streams.metrics(), 'stream-thread-metrics', 'restore-records-total');
-/** An instance's active counts; none while it holds only warm-up (standby) copies, which answer only stale queries. */
-const activeCounts = (s: KafkaStreams): Promise<Map<string, number>> =>
-  readKeyValueStore<number>(s, STORE).catch((e: unknown) => {
-    if (e instanceof Error && /only standby replicas/.test(e.message)) return new Map<string, number>();
-    throw e;
-  });
 const countsRight = async (a: KafkaStreams, b: KafkaStreams): Promise<boolean> =>
-  sameEntries(new Map([...(await activeCounts(a)), ...(await activeCounts(b))]), truth);
-/**
- * While tasks move: no key read has another count than the truth. A read may find fewer keys (a
- * task closing for the rebalance) or fail as retriable (InvalidStateStoreException), never a wrong count.
- */
-const noWrongCount = async (a: KafkaStreams, b: KafkaStreams): Promise<boolean> => {
-  for (const s of [a, b]) {
-    const counts = await activeCounts(s).catch((e: unknown) => {
-      if (e instanceof Error && e.name === 'InvalidStateStoreException') return new Map<string, number>();
-      throw e;
-    });
-    for (const [k, v] of counts) if (truth.get(k) !== v) return false;
-  }
-  return true;
-};
+  sameEntries(new Map([...(await activeEntries<number>(a, STORE)), ...(await activeEntries<number>(b, STORE))]), truth);
 
 async function firstInstanceWithState(overrides: Record<string, unknown>): Promise<KafkaStreams> {
   const a = instance('host-a:1', overrides);
@@ -99,7 +79,7 @@ describe('warm-up replicas (acceptable.recovery.lag, max.warmup.replicas, probin
       const bActive = of(a, 'host-b:1')?.topicPartitions ?? [];
       seen.add(bActive.map((tp) => tp.partition).sort().join(','));
       // No wrong count while tasks move.
-      expect(await noWrongCount(a, b)).toBe(true);
+      expect(await noWrongValue([a, b], STORE, truth)).toBe(true);
       return bActive.length === PARTITIONS / 2 && a.state() === 'RUNNING' && b.state() === 'RUNNING';
     }, 20_000, 'balanced after probing rebalances');
     // Moved one at a time: b held one task before it held two.

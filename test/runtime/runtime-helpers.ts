@@ -180,3 +180,27 @@ export async function readKeyValueStore<V>(streams: KafkaStreams, name: string, 
 
 /** Whether two maps hold the same entries. */
 export const sameEntries = <V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+
+/** The entries of `streams`' active partitions of `store`; none while it holds only standby (warm-up) copies, which answer only stale queries. */
+export function activeEntries<V>(streams: KafkaStreams, store: string): Promise<Map<string, V>> {
+  return readKeyValueStore<V>(streams, store).catch((e: unknown) => {
+    if (e instanceof InvalidStateStoreException && /only standby replicas/.test(e.message)) return new Map<string, V>();
+    throw e;
+  });
+}
+
+/**
+ * While tasks move between `instances`: no key read from an active copy of `store` has another
+ * value than `truth` has. A read may find fewer keys (a task closing for a rebalance) or fail as
+ * retriable (InvalidStateStoreException, counted as no keys), never a wrong value.
+ */
+export async function noWrongValue<V>(instances: readonly KafkaStreams[], store: string, truth: ReadonlyMap<string, V>): Promise<boolean> {
+  for (const s of instances) {
+    const entries = await activeEntries<V>(s, store).catch((e: unknown) => {
+      if (e instanceof InvalidStateStoreException) return new Map<string, V>();
+      throw e;
+    });
+    for (const [k, v] of entries) if (truth.get(k) !== v) return false;
+  }
+  return true;
+}
