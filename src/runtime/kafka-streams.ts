@@ -27,6 +27,9 @@ import { decide, type StreamsUncaughtExceptionHandler } from './uncaught-excepti
 import { queryMetadataForKey, type KeyQueryMetadata } from '../query/key-query-metadata.js';
 import { localStore } from '../query/local-store.js';
 import type { QueryHost, QueryableStoreInfo } from '../query/query-host.js';
+import { executeQuery } from '../query/query-executor.js';
+import type { StateQueryRequest } from '../query/state-query-request.js';
+import type { StateQueryResult } from '../query/state-query-result.js';
 import type { StoreQueryParameters } from '../query/store-query-parameters.js';
 import { streamsQueryHost } from '../query/streams-query-host.js';
 import { StoreChangeHub } from '../query/store-change-hub.js';
@@ -296,6 +299,18 @@ export class KafkaStreams implements AsyncDisposable {
    */
   store<T>(params: StoreQueryParameters<T>): T {
     return localStore(this.queryHost(), params);
+  }
+
+  /**
+   * Runs `request` on this instance's local partitions of its store (Kafka Streams' IQv2
+   * `KafkaStreams.query`, KIP-796): one result per partition, failures included as results.
+   * @example
+   * const result = await streams.query(StateQueryRequest.inStore('counts').withQuery(KeyQuery.withKey<string, number>('andy')));
+   * result.getOnlyPartitionResult()?.getResult();
+   * @throws InvalidStateStoreException when the client is not RUNNING/REBALANCING; `UNKNOWN_STORE` code for an unknown store
+   */
+  query<R>(request: StateQueryRequest<R>): Promise<StateQueryResult<R>> {
+    return executeQuery(this.queryHost(), request);
   }
 
   /**
