@@ -120,6 +120,18 @@ describe('serdeByName', () => {
     expect(bytesOf(serdeByName('Integer', 'k'), 42)).toBe('0000002a');
     expect(bytesOf(serdeByName('Json', 'k'), { a: 1 })).toBe(Buffer.from('{"a":1}').toString('hex'));
   });
+
+  it('knows Short, Float, Boolean, Bytes and ByteBuffer, also by Java class name', () => {
+    expect(bytesOf(serdeByName('Short', 'k'), 1234)).toBe('04d2');
+    expect(bytesOf(serdeByName('org.apache.kafka.common.serialization.Serdes$ShortSerde', 'k'), -2)).toBe('fffe');
+    expect(bytesOf(serdeByName('Float', 'k'), 1.5)).toBe('3fc00000');
+    expect(bytesOf(serdeByName('FloatSerde', 'k'), 1.5)).toBe('3fc00000');
+    expect(bytesOf(serdeByName('Boolean', 'k'), true)).toBe('01');
+    expect(bytesOf(serdeByName('Serdes$BooleanSerde', 'k'), false)).toBe('00');
+    expect(bytesOf(serdeByName('Bytes', 'k'), Buffer.from('ab', 'hex'))).toBe('ab');
+    expect(bytesOf(serdeByName('ByteBuffer', 'k'), Buffer.from('ab', 'hex'))).toBe('ab');
+    expect(bytesOf(serdeByName('org.apache.kafka.common.serialization.Serdes$ByteBufferSerde', 'k'), Buffer.from('cd', 'hex'))).toBe('cd');
+  });
 });
 
 describe('requireAppConfig', () => {
