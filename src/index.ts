@@ -49,6 +49,7 @@ export type { KStream, BranchedKStream, BranchSpec } from './dsl/kstream.js';
 export { Consumed } from './dsl/consumed.js';
 export type { OffsetResetPolicy } from './dsl/consumed.js';
 export { Produced } from './dsl/produced.js';
+export { Printed } from './dsl/printed.js';
 export { Named } from './dsl/named.js';
 export { Repartitioned } from './dsl/repartitioned.js';
 export { Branched } from './dsl/branched.js';

@@ -13,6 +13,7 @@ import { createRepartitionNode } from './internal/repartition-node.js';
 import { STREAM_HANDLE, type StreamHandle } from './internal/stream-handle.js';
 import { StreamSinkNode } from './internal/stream-sink-node.js';
 import { Named } from './named.js';
+import { Printed } from './printed.js';
 import { Produced } from './produced.js';
 import { KStreamBranch } from './processors/kstream-branch.js';
 import { KStreamFilter } from './processors/kstream-filter.js';
@@ -22,6 +23,7 @@ import { KStreamForeach } from './processors/kstream-foreach.js';
 import { KStreamMapValues } from './processors/kstream-map-values.js';
 import { KStreamMap } from './processors/kstream-map.js';
 import { KStreamPeek } from './processors/kstream-peek.js';
+import { KStreamPrint } from './processors/kstream-print.js';
 import { PassThrough } from './processors/pass-through.js';
 import { Repartitioned } from './repartitioned.js';
 
@@ -172,6 +174,24 @@ export class KStream<K, V> {
     requireFunction(action, 'foreach()', 'action');
     requireNamedOrUndefined(named, 'foreach()');
     this.#addProcessor(named, NamePrefix.FOREACH, () => new KStreamForeach(action));
+  }
+
+  /**
+   * Prints each record as a line `[label]: key, value`, to stdout or a file (Kafka's `print`). A
+   * terminal node named `KSTREAM-PRINTER-<n>` (or `Printed.withName`); the label defaults to that
+   * name. For debugging: a file is written through line by line and closed when the tasks close.
+   *
+   * @example stream.print(Printed.toSysOut<string, number>().withLabel('counts'))
+   * @see Printed for the label, the line format and file output
+   */
+  print(printed: Printed<K, V>): void {
+    if (!(printed instanceof Printed)) {
+      throw new TypeError(`print(): printed must be a Printed (Printed.toSysOut() or Printed.toFile(path)), but got: ${describeValue(printed)}`);
+    }
+    const handle = this[STREAM_HANDLE];
+    const name = nameFor(handle, printed.processorName, NamePrefix.PRINTER);
+    const label = printed.label ?? name;
+    handle.builder.addGraphNode(handle.node, new ProcessorGraphNode(name, () => new KStreamPrint(printed.sink, label, printed.mapper)));
   }
 
   /**
