@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { Named } from '../../src/dsl/named.js';
 import { Printed } from '../../src/dsl/printed.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { TopologyException } from '../../src/errors.js';
@@ -89,7 +88,6 @@ describe('KStream.print(Printed.toSysOut())', () => {
     expect(() => Printed.toSysOut().withKeyValueMapper(null as unknown as () => string)).toThrow(TypeError);
     expect(() => Printed.toSysOut().withName('bad name')).toThrow(TopologyException);
     expect(() => new StreamsBuilder().stream('in').print(null as unknown as Printed<unknown, unknown>)).toThrow(TypeError);
-    expect(Named.as('ok').name).toBe('ok');
   });
 });
 

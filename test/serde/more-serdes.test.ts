@@ -145,6 +145,11 @@ describe('Serdes.ListSerde()', () => {
     expect(toHex(nested.serialize(TOPIC, [[5]]))).toBe('01' + '00000001' + '0000000d' + '00' + '00000000' + '00000001' + '00000005');
     expect(roundTrip(nested, [[5], [], null])).toEqual([[5], [], null]);
   });
+  it('VARIABLE_SIZE for Boolean, which is not in Java\'s FIXED_LENGTH_SERIALIZERS', () => {
+    const serde = Serdes.ListSerde(Serdes.Boolean());
+    expect(toHex(serde.serialize(TOPIC, [true, null, false]))).toBe('01' + '00000003' + '00000001' + '01' + 'ffffffff' + '00000001' + '00');
+    expect(roundTrip(serde, [true, null, false])).toEqual([true, null, false]);
+  });
   it('an empty list is not null', () => {
     expect(toHex(Serdes.ListSerde(Serdes.Integer()).serialize(TOPIC, []))).toBe('00' + '00000000' + '00000000');
     expect(toHex(Serdes.ListSerde(Serdes.String()).serialize(TOPIC, []))).toBe('01' + '00000000');
