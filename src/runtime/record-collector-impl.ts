@@ -1,5 +1,6 @@
 import type { KafkaProducer, ProducerRecord, RecordMetadata } from '../kafka/port.js';
 import { StreamsException } from '../errors.js';
+import { isHandleableSendError } from './exception-handlers.js';
 import type { RecordCollector } from './task.js';
 
 export interface RecordCollectorOptions {
@@ -13,6 +14,15 @@ export interface RecordCollectorOptions {
   readonly maxQueuedRecords?: number;
   /** Told how many records the broker acknowledged, after each send. */
   readonly onAcknowledged?: (count: number) => void;
+  /**
+   * The production exception handler for send errors (at-least-once only): asked about each
+   * record of a rejected send, unless the error is a fencing or fatal one (see
+   * `isHandleableSendError`). 'CONTINUE' for all of them drops them and the collector goes on;
+   * any 'FAIL' keeps the error, as without a handler.
+   */
+  readonly onSendError?: (record: ProducerRecord, error: Error, origin: 'SEND') => 'CONTINUE' | 'FAIL';
+  /** Told of the records dropped because the handler said 'CONTINUE'. */
+  readonly onDropped?: (records: readonly ProducerRecord[], error: Error) => void;
 }
 
 /** What a stream thread and its task manager drive: one collector, or (exactly-once) one per task. */
@@ -38,6 +48,8 @@ export class RecordCollectorImpl implements RecordCollector {
   readonly #lingerMs: number;
   readonly #maxQueued: number;
   readonly #onAcknowledged: ((count: number) => void) | undefined;
+  readonly #onSendError: RecordCollectorOptions['onSendError'];
+  readonly #onDropped: RecordCollectorOptions['onDropped'];
   #queue: ProducerRecord[] = [];
   /** When the oldest queued record was queued (performance.now()). */
   #oldestAt = 0;
@@ -54,6 +66,8 @@ export class RecordCollectorImpl implements RecordCollector {
     this.#lingerMs = options.lingerMs ?? 5;
     this.#maxQueued = options.maxQueuedRecords ?? 50_000;
     this.#onAcknowledged = options.onAcknowledged;
+    this.#onSendError = options.onSendError;
+    this.#onDropped = options.onDropped;
   }
 
   send(record: ProducerRecord): void {
@@ -129,6 +143,24 @@ export class RecordCollectorImpl implements RecordCollector {
     }
   }
 
+  /** True when the production exception handler said 'CONTINUE' for every record of the failed batch (then dropped). */
+  #continueAfter(batch: readonly ProducerRecord[], e: unknown): boolean {
+    const handler = this.#onSendError;
+    if (handler === undefined || !isHandleableSendError(e)) return false;
+    const error = e instanceof Error ? e : new Error(String(e));
+    for (const record of batch) {
+      let answer: 'CONTINUE' | 'FAIL';
+      try {
+        answer = handler(record, error, 'SEND');
+      } catch {
+        answer = 'FAIL';
+      }
+      if (answer !== 'CONTINUE') return false;
+    }
+    this.#onDropped?.(batch, error);
+    return true;
+  }
+
   /** A timer that starts the send when the oldest record has lingered long enough (idle threads do not call maybeSend). */
   #armLinger(): void {
     if (this.#lingerTimer !== undefined || this.#queue.length === 0) return;
@@ -157,6 +189,11 @@ export class RecordCollectorImpl implements RecordCollector {
       },
       (e: unknown) => {
         this.#inFlight = undefined;
+        if (this.#continueAfter(batch, e)) {
+          this.maybeSend();
+          this.#armLinger();
+          return;
+        }
         const first = batch[0];
         this.#error = new StreamsException(
           `Error sending ${batch.length} record(s)${first ? ` (first to topic ${first.topic})` : ''}: ${e instanceof Error ? e.message : String(e)}`,
