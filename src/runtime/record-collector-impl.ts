@@ -143,6 +143,33 @@ export class RecordCollectorImpl implements RecordCollector {
     }
   }
 
+  /** Sends a batch; a failure is kept in #error, or dropped when the production exception handler says so. */
+  async #deliver(batch: readonly ProducerRecord[]): Promise<void> {
+    try {
+      const metadata = await this.#producer.send(batch);
+      this.#remember(metadata);
+      this.#onAcknowledged?.(batch.length);
+    } catch (e) {
+      if (this.#onSendError !== undefined && batch.length > 1 && isHandleableSendError(e)) {
+        // A rejected send does not say which record failed (the embedded broker and kafkajs reject
+        // the whole request): the records go again one by one, so only the failing ones reach the
+        // handler. At-least-once: a record the broker kept from the first attempt may be duplicated.
+        for (const record of batch) {
+          if (this.#error !== undefined) return;
+          await this.#deliver([record]);
+        }
+        return;
+      }
+      if (this.#continueAfter(batch, e)) return;
+      const first = batch[0];
+      this.#error = new StreamsException(
+        `Error sending ${batch.length} record(s)${first ? ` (first to topic ${first.topic})` : ''}: ${e instanceof Error ? e.message : String(e)}`,
+        'PROCESSING',
+        { cause: e },
+      );
+    }
+  }
+
   /** True when the production exception handler said 'CONTINUE' for every record of the failed batch (then dropped). */
   #continueAfter(batch: readonly ProducerRecord[], e: unknown): boolean {
     const handler = this.#onSendError;
@@ -178,29 +205,12 @@ export class RecordCollectorImpl implements RecordCollector {
     const batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
     if (this.#queue.length > 0) this.#oldestAt = performance.now();
-    this.#inFlight = this.#producer.send(batch).then(
-      (metadata) => {
-        this.#inFlight = undefined;
-        this.#remember(metadata);
-        this.#onAcknowledged?.(batch.length);
-        // Pipelining: what queued up during the round trip goes out when it is due.
-        this.maybeSend();
-        this.#armLinger();
-      },
-      (e: unknown) => {
-        this.#inFlight = undefined;
-        if (this.#continueAfter(batch, e)) {
-          this.maybeSend();
-          this.#armLinger();
-          return;
-        }
-        const first = batch[0];
-        this.#error = new StreamsException(
-          `Error sending ${batch.length} record(s)${first ? ` (first to topic ${first.topic})` : ''}: ${e instanceof Error ? e.message : String(e)}`,
-          'PROCESSING',
-          { cause: e },
-        );
-      },
-    );
+    this.#inFlight = this.#deliver(batch).then(() => {
+      this.#inFlight = undefined;
+      if (this.#error !== undefined) return;
+      // Pipelining: what queued up during the round trip goes out when it is due.
+      this.maybeSend();
+      this.#armLinger();
+    });
   }
 }

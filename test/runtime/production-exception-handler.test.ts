@@ -139,7 +139,26 @@ describe('production exception handler: send errors', () => {
     await c.flush();
     c.checkError();
     expect(told).toEqual([{ value: '1', origin: 'SEND' }, { value: '2', origin: 'SEND' }]);
-    expect(dropped).toEqual([2]);
+    expect(dropped).toEqual([1, 1]);
+  });
+
+  it('a rejected batch is sent again record by record: only the records that fail alone reach the handler', async () => {
+    const acked: string[] = [];
+    const producer = {
+      send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+        if (records.some((r) => r.topic === 'missing')) return Promise.reject(kafkaError('UNKNOWN_TOPIC_OR_PARTITION'));
+        acked.push(...records.map((r) => text(r.value) ?? ''));
+        return Promise.resolve(records.map((r, i) => ({ topic: r.topic, partition: 0, offset: i })));
+      },
+    };
+    const told: string[] = [];
+    const c = new RecordCollectorImpl(producer, { lingerMs: 0, minBatchRecords: 10, onSendError: (r) => { told.push(text(r.value) ?? ''); return 'CONTINUE'; } });
+    c.send(rec(1));
+    c.send({ ...rec(2), topic: 'missing' });
+    c.send(rec(3));
+    await c.flush();
+    expect(acked).toEqual(['1', '3']);
+    expect(told).toEqual(['2']);
   });
 
   it('FAIL fails as without a handler', async () => {
