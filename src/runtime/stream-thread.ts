@@ -177,7 +177,8 @@ export class StreamThread {
         ? undefined
         : new RecordCollectorImpl(producer, {
             onAcknowledged: (n) => this.#metrics.recordSent(n),
-            onSendError: sendErrorHandler({ config, log: this.#log, metrics: taskMetrics, taskOf: (r) => senders.get(r), deadLetter: (r) => dlqSend(r) }),
+            // With the default 'fail' no handler is installed: a failed send fails the thread at once, re-sending nothing.
+            ...(config.productionExceptionHandler === 'fail' ? {} : { onSendError: sendErrorHandler({ config, log: this.#log, metrics: taskMetrics, taskOf: (r) => senders.get(r), deadLetter: (r) => dlqSend(r) }) }),
           });
     dlqSend = (record) => threadCollector?.send(record);
     const taskCollector = (id: TaskId): RecordCollector | undefined =>
