@@ -58,7 +58,7 @@ export function registerStreamsMetrics(registry: Registry, source: StreamsMetric
   const TASK = ['thread_id', 'task_id'] as const;
   counter('kstreams_task_records_processed_total', 'Records processed by the task', TASK, () => of('stream-task-metrics', 'process-total').map((m) => ({ labels: taskLabels(m), value: m.value })));
   const taskCounters: [string, string, string][] = [
-    ['dropped-records-total', 'kstreams_task_dropped_records_total', 'Records dropped by the task: late records past the grace period of a window, null keys an operator cannot use, skipped bad records'],
+    ['dropped-records-total', 'kstreams_task_dropped_records_total', 'Records dropped by the task: late records past the grace period of a window, null keys an operator cannot use, skipped bad records, output the production exception handler dropped'],
     ['deserialization-errors-total', 'kstreams_task_deserialization_errors_total', 'Records whose key or value failed to deserialize (handled by the deserialization exception handler)'],
     ['processing-errors-total', 'kstreams_task_processing_errors_total', 'Processing exceptions handled by the processing exception handler'],
     ['skipped-records-total', 'kstreams_task_skipped_records_total', 'Records skipped by an exception handler answering CONTINUE'],

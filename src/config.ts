@@ -23,6 +23,9 @@ export const StreamsConfig = {
   DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG: 'default.deserialization.exception.handler',
   PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG: 'processing.exception.handler',
   DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG: 'errors.dead.letter.queue.topic.name',
+  PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG: 'production.exception.handler',
+  /** The name before Kafka 4 (KIP-1056); accepted, `production.exception.handler` wins. */
+  DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG: 'default.production.exception.handler',
   REPLICATION_FACTOR_CONFIG: 'replication.factor',
   DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG: 'default.timestamp.extractor',
   BUFFERED_RECORDS_PER_PARTITION_CONFIG: 'buffered.records.per.partition',
@@ -52,6 +55,45 @@ export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
  * A function may be given instead; it returns 'CONTINUE' or 'FAIL'.
  */
 export type ExceptionHandlerName = 'logAndFail' | 'logAndContinue' | 'deadLetterQueue';
+
+/**
+ * What to do with a record the topology sends that cannot be serialized at a sink, or that the
+ * producer fails to send (Kafka's `ProductionExceptionHandler`, KIP-210/399/1033):
+ * - 'default' / 'fail' (default, Kafka's `DefaultProductionExceptionHandler`): the task fails;
+ * - 'continue': drop the record, counted in the task's `dropped-records` metric;
+ * - 'deadLetterQueue': write the record to `errors.dead.letter.queue.topic.name` with the error
+ *   headers (for a serialization error: the input record's original bytes), then continue;
+ * - a {@link ProductionExceptionHandler} function returning 'CONTINUE' or 'FAIL'.
+ * Fencing and fatal broker errors never reach the handler; under exactly_once_v2 send errors
+ * abort the transaction whatever it says (see docs/production.md).
+ */
+export type ProductionExceptionHandlerName = 'default' | 'fail' | 'continue' | 'deadLetterQueue';
+
+/** Where a production error happened: the input record being processed when the record was sent, if any. */
+export interface ProductionErrorContext {
+  readonly taskId?: string;
+  readonly processorNodeId?: string;
+  readonly topic?: string;
+  readonly partition?: number;
+  readonly offset?: number;
+}
+
+/** The record that failed: typed key and value for 'SERIALIZATION', bytes for 'SEND'. */
+export interface ProductionErrorRecord {
+  readonly topic: string;
+  readonly partition?: number;
+  readonly key: unknown;
+  readonly value: unknown;
+  readonly timestamp?: number;
+  readonly headers?: readonly { key: string; value: Buffer | null }[];
+}
+
+export type ProductionExceptionHandler = (
+  context: ProductionErrorContext,
+  record: ProductionErrorRecord,
+  error: Error,
+  origin: 'SERIALIZATION' | 'SEND',
+) => 'CONTINUE' | 'FAIL';
 
 /** Config as users write it: dotted keys, Serdes as objects, numbers as numbers. */
 export interface StreamsConfigInput {
@@ -85,6 +127,8 @@ export interface StreamsConfigInput {
   'default.deserialization.exception.handler'?: ExceptionHandlerName;
   'processing.exception.handler'?: ExceptionHandlerName;
   'errors.dead.letter.queue.topic.name'?: string;
+  'production.exception.handler'?: ProductionExceptionHandlerName | ProductionExceptionHandler;
+  'default.production.exception.handler'?: ProductionExceptionHandlerName | ProductionExceptionHandler;
   'replication.factor'?: number;
   'buffered.records.per.partition'?: number;
   'session.timeout.ms'?: number;
@@ -127,6 +171,8 @@ export interface ResolvedStreamsConfig {
   readonly deserializationExceptionHandler: ExceptionHandlerName;
   readonly processingExceptionHandler: ExceptionHandlerName;
   readonly deadLetterQueueTopic: string | undefined;
+  /** 'default' is resolved to 'fail'. */
+  readonly productionExceptionHandler: Exclude<ProductionExceptionHandlerName, 'default'> | ProductionExceptionHandler;
   readonly replicationFactor: number;
   readonly bufferedRecordsPerPartition: number;
   readonly sessionTimeoutMs: number;
@@ -201,6 +247,18 @@ function handler(input: StreamsConfigInput, key: string): ExceptionHandlerName {
   return v as ExceptionHandlerName;
 }
 
+const PRODUCTION_HANDLERS: readonly ProductionExceptionHandlerName[] = ['default', 'fail', 'continue', 'deadLetterQueue'];
+
+function productionHandler(input: StreamsConfigInput): ResolvedStreamsConfig['productionExceptionHandler'] {
+  const key = input['production.exception.handler'] !== undefined ? 'production.exception.handler' : 'default.production.exception.handler';
+  const v = input[key] ?? 'default';
+  if (typeof v === 'function') return v as ProductionExceptionHandler;
+  if (!PRODUCTION_HANDLERS.includes(v as ProductionExceptionHandlerName)) {
+    throw new ConfigException(`Config '${key}' must be one of ${PRODUCTION_HANDLERS.join(', ')} or a function, but got: ${String(v)}`);
+  }
+  return v === 'default' ? 'fail' : (v as Exclude<ProductionExceptionHandlerName, 'default'>);
+}
+
 /** Validates user config and fills in Kafka Streams' defaults. */
 export function resolveConfig(input: StreamsConfigInput): ResolvedStreamsConfig {
   const applicationId = input['application.id'];
@@ -218,8 +276,12 @@ export function resolveConfig(input: StreamsConfigInput): ResolvedStreamsConfig 
   const processingGuarantee: ProcessingGuarantee = guaranteeIn === 'at_least_once' ? 'at_least_once' : 'exactly_once_v2';
   const deserializationExceptionHandler = handler(input, 'default.deserialization.exception.handler');
   const processingExceptionHandler = handler(input, 'processing.exception.handler');
+  const productionExceptionHandler = productionHandler(input);
   const dlq = input['errors.dead.letter.queue.topic.name'];
-  if ((deserializationExceptionHandler === 'deadLetterQueue' || processingExceptionHandler === 'deadLetterQueue') && typeof dlq !== 'string') {
+  if (
+    (deserializationExceptionHandler === 'deadLetterQueue' || processingExceptionHandler === 'deadLetterQueue' || productionExceptionHandler === 'deadLetterQueue') &&
+    typeof dlq !== 'string'
+  ) {
     throw new ConfigException(`The 'deadLetterQueue' exception handler needs 'errors.dead.letter.queue.topic.name'`);
   }
   const server = input['application.server'];
@@ -246,6 +308,7 @@ export function resolveConfig(input: StreamsConfigInput): ResolvedStreamsConfig 
     deserializationExceptionHandler,
     processingExceptionHandler,
     deadLetterQueueTopic: typeof dlq === 'string' ? dlq : undefined,
+    productionExceptionHandler,
     replicationFactor: num(input, 'replication.factor', 1, 1),
     bufferedRecordsPerPartition: num(input, 'buffered.records.per.partition', 1000, 1),
     sessionTimeoutMs: num(input, 'session.timeout.ms', 45_000, 1),

@@ -5,7 +5,7 @@
 
 /* Config and errors */
 export { StreamsConfig } from './config.js';
-export type { StreamsConfigInput, ProcessingGuarantee, ExceptionHandlerName, TopologyOptimization, TopologyBuildConfig } from './config.js';
+export type { StreamsConfigInput, ProcessingGuarantee, ExceptionHandlerName, ProductionExceptionHandlerName, ProductionExceptionHandler, ProductionErrorContext, ProductionErrorRecord, TopologyOptimization, TopologyBuildConfig } from './config.js';
 export {
   StreamsException, TopologyException, MissingSourceTopicException, ConfigException, IllegalStateException,
   DeserializationException, InvalidStateStoreException, TaskMigratedException, streamsErrorCodes,

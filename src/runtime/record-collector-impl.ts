@@ -1,5 +1,6 @@
 import type { KafkaProducer, ProducerRecord, RecordMetadata } from '../kafka/port.js';
 import { StreamsException } from '../errors.js';
+import { isHandleableSendError } from './exception-handlers.js';
 import type { RecordCollector } from './task.js';
 
 export interface RecordCollectorOptions {
@@ -13,6 +14,15 @@ export interface RecordCollectorOptions {
   readonly maxQueuedRecords?: number;
   /** Told how many records the broker acknowledged, after each send. */
   readonly onAcknowledged?: (count: number) => void;
+  /**
+   * The production exception handler for send errors (at-least-once only): asked about each
+   * record of a rejected send, unless the error is a fencing or fatal one (see
+   * `isHandleableSendError`). 'CONTINUE' for all of them drops them and the collector goes on;
+   * any 'FAIL' keeps the error, as without a handler.
+   */
+  readonly onSendError?: (record: ProducerRecord, error: Error, origin: 'SEND') => 'CONTINUE' | 'FAIL';
+  /** Told of the records dropped because the handler said 'CONTINUE'. */
+  readonly onDropped?: (records: readonly ProducerRecord[], error: Error) => void;
 }
 
 /** What a stream thread and its task manager drive: one collector, or (exactly-once) one per task. */
@@ -38,6 +48,8 @@ export class RecordCollectorImpl implements RecordCollector {
   readonly #lingerMs: number;
   readonly #maxQueued: number;
   readonly #onAcknowledged: ((count: number) => void) | undefined;
+  readonly #onSendError: RecordCollectorOptions['onSendError'];
+  readonly #onDropped: RecordCollectorOptions['onDropped'];
   #queue: ProducerRecord[] = [];
   /** When the oldest queued record was queued (performance.now()). */
   #oldestAt = 0;
@@ -54,6 +66,8 @@ export class RecordCollectorImpl implements RecordCollector {
     this.#lingerMs = options.lingerMs ?? 5;
     this.#maxQueued = options.maxQueuedRecords ?? 50_000;
     this.#onAcknowledged = options.onAcknowledged;
+    this.#onSendError = options.onSendError;
+    this.#onDropped = options.onDropped;
   }
 
   send(record: ProducerRecord): void {
@@ -129,6 +143,51 @@ export class RecordCollectorImpl implements RecordCollector {
     }
   }
 
+  /** Sends a batch; a failure is kept in #error, or dropped when the production exception handler says so. */
+  async #deliver(batch: readonly ProducerRecord[]): Promise<void> {
+    try {
+      const metadata = await this.#producer.send(batch);
+      this.#remember(metadata);
+      this.#onAcknowledged?.(batch.length);
+    } catch (e) {
+      if (this.#onSendError !== undefined && batch.length > 1 && isHandleableSendError(e)) {
+        // A rejected send does not say which record failed (the embedded broker and kafkajs reject
+        // the whole request): the records go again one by one, so only the failing ones reach the
+        // handler. At-least-once: a record the broker kept from the first attempt may be duplicated.
+        for (const record of batch) {
+          if (this.#error !== undefined) return;
+          await this.#deliver([record]);
+        }
+        return;
+      }
+      if (this.#continueAfter(batch, e)) return;
+      const first = batch[0];
+      this.#error = new StreamsException(
+        `Error sending ${batch.length} record(s)${first ? ` (first to topic ${first.topic})` : ''}: ${e instanceof Error ? e.message : String(e)}`,
+        'PROCESSING',
+        { cause: e },
+      );
+    }
+  }
+
+  /** True when the production exception handler said 'CONTINUE' for every record of the failed batch (then dropped). */
+  #continueAfter(batch: readonly ProducerRecord[], e: unknown): boolean {
+    const handler = this.#onSendError;
+    if (handler === undefined || !isHandleableSendError(e)) return false;
+    const error = e instanceof Error ? e : new Error(String(e));
+    for (const record of batch) {
+      let answer: 'CONTINUE' | 'FAIL';
+      try {
+        answer = handler(record, error, 'SEND');
+      } catch {
+        answer = 'FAIL';
+      }
+      if (answer !== 'CONTINUE') return false;
+    }
+    this.#onDropped?.(batch, error);
+    return true;
+  }
+
   /** A timer that starts the send when the oldest record has lingered long enough (idle threads do not call maybeSend). */
   #armLinger(): void {
     if (this.#lingerTimer !== undefined || this.#queue.length === 0) return;
@@ -146,24 +205,12 @@ export class RecordCollectorImpl implements RecordCollector {
     const batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
     if (this.#queue.length > 0) this.#oldestAt = performance.now();
-    this.#inFlight = this.#producer.send(batch).then(
-      (metadata) => {
-        this.#inFlight = undefined;
-        this.#remember(metadata);
-        this.#onAcknowledged?.(batch.length);
-        // Pipelining: what queued up during the round trip goes out when it is due.
-        this.maybeSend();
-        this.#armLinger();
-      },
-      (e: unknown) => {
-        this.#inFlight = undefined;
-        const first = batch[0];
-        this.#error = new StreamsException(
-          `Error sending ${batch.length} record(s)${first ? ` (first to topic ${first.topic})` : ''}: ${e instanceof Error ? e.message : String(e)}`,
-          'PROCESSING',
-          { cause: e },
-        );
-      },
-    );
+    this.#inFlight = this.#deliver(batch).then(() => {
+      this.#inFlight = undefined;
+      if (this.#error !== undefined) return;
+      // Pipelining: what queued up during the round trip goes out when it is due.
+      this.maybeSend();
+      this.#armLinger();
+    });
   }
 }

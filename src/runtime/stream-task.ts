@@ -11,7 +11,7 @@ import type { Serde } from '../serde/serde.js';
 import type { Topology } from '../topology/topology.js';
 import type { SourceNodeDef, SubtopologyPlan } from '../topology/topology-nodes.js';
 import {
-  asError, deadLetterRecord, decisionOf, deserializationFailure, isPassThrough, processingFailure, type HandlerDecision,
+  asError, deadLetterRecord, decisionOf, deserializationFailure, isPassThrough, processingFailure, productionDecision, serializationFailure, type HandlerDecision,
 } from './exception-handlers.js';
 import { RecordCache } from '../state/record-cache.js';
 import type { StateStore } from '../state/state-store.js';
@@ -467,6 +467,7 @@ class StreamTaskImpl implements StreamTask, TaskServices {
               valueSerde: this.#serde(def.options.valueSerde, config.defaultValueSerde, 'value', `sink ${def.name}`, 'default.value.serde'),
               partitioner: def.options.partitioner,
               recordContext: (record) => this.#recordContext(record),
+              onSerializationError: (e, record, topic) => this.#onSerializationError(def.name, e, record, topic),
             },
             this.#env,
           );
@@ -579,6 +580,33 @@ class StreamTaskImpl implements StreamTask, TaskServices {
     } else {
       this.#env.metrics?.increment('skipped-records', this.id);
       this.#log.warn({ err: error, processor: node.name, ...this.recordMetadata() }, 'processing failed; record skipped');
+    }
+  }
+
+  /**
+   * A sink's serde threw (KIP-399): the production exception handler decides. Fail: the task
+   * fails (not handled again by the processing handler). Otherwise the record is dropped,
+   * counted in `dropped-records`; 'deadLetterQueue' also writes the input record to the DLQ.
+   */
+  #onSerializationError(sink: string, e: unknown, record: AnyRecord, topic: string): void {
+    if (isPassThrough(e)) throw e;
+    const error = asError(e);
+    const raw = this.#current;
+    const context = { taskId: this.id, processorNodeId: sink, ...(raw === undefined ? {} : { topic: raw.topic, partition: raw.partition, offset: raw.offset }) };
+    const failed = { topic, key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers ?? [] };
+    const decision = productionDecision(this.#env.config.productionExceptionHandler, context, failed, error, 'SERIALIZATION');
+    const where = { sink, sinkTopic: topic, ...this.recordMetadata() };
+    if (decision === 'fail') {
+      this.#log.error({ err: error, ...where }, 'serialization failed at a sink; the production exception handler is fail');
+      throw serializationFailure(sink, topic, raw, error);
+    }
+    this.#env.metrics?.increment('dropped-records', this.id);
+    if (decision === 'deadLetter' && raw !== undefined) {
+      this.#env.collector.send(deadLetterRecord(this.#env.config.deadLetterQueueTopic as string, raw, error));
+      this.#env.metrics?.increment('dead-letter-records', this.id);
+      this.#log.warn({ err: error, ...where }, 'serialization failed at a sink; input record sent to the dead letter queue');
+    } else {
+      this.#log.warn({ err: error, ...where }, 'serialization failed at a sink; record dropped');
     }
   }
 

@@ -8,6 +8,7 @@ import type {
   KafkaClient,
   KafkaProducer,
   PartitionOffsets,
+  ProducerRecord,
   TopicPartition,
 } from '../kafka/port.js';
 import { RecordCache } from '../state/record-cache.js';
@@ -19,12 +20,13 @@ import { IdleSignal, yieldToEventLoop } from './idle-signal.js';
 import { Mutex } from './mutex.js';
 import { subtopologyBySourceTopic, tasksOfPartitions } from './partition-grouper.js';
 import { EosTaskProducers } from './eos-task-producers.js';
+import { sendErrorHandler } from './exception-handlers.js';
 import { RecordCollectorImpl, type OutputQueue } from './record-collector-impl.js';
 import type { StandbyUpdater } from './standby-updater.js';
 import { StreamsPartitionAssignor } from './streams-partition-assignor.js';
 import { changelogEndOffsetSums } from './changelog-end-offset-sums.js';
 import type { StreamsMetrics, ThreadMetrics } from './streams-metrics.js';
-import type { StreamTask, TaskEnvironment, TaskId } from './task.js';
+import type { RecordCollector, StreamTask, TaskEnvironment, TaskId } from './task.js';
 import { TaskManager } from './thread-task-manager.js';
 import type { PartitionCounts } from './topic-preparation.js';
 
@@ -165,7 +167,30 @@ export class StreamThread {
     this.#producer = producer;
     const eos = exactlyOnce ? new EosTaskProducers({ client, applicationId: config.applicationId, transactionTimeoutMs: config.transactionTimeoutMs, metrics: this.#metrics, log: this.#log }) : undefined;
     this.#eos = eos;
-    const threadCollector = producer === undefined ? undefined : new RecordCollectorImpl(producer, { onAcknowledged: (n) => this.#metrics.recordSent(n) });
+    // At-least-once: send errors go to the production exception handler (exactly-once: a failed
+    // send aborts the transaction, as Kafka's transactional producer does whatever the handler says).
+    const taskMetrics = this.#o.metrics.taskSink(this.name);
+    const senders = new WeakMap<ProducerRecord, TaskId>();
+    let dlqSend: (record: ProducerRecord) => void = () => undefined;
+    const threadCollector =
+      producer === undefined
+        ? undefined
+        : new RecordCollectorImpl(producer, {
+            onAcknowledged: (n) => this.#metrics.recordSent(n),
+            // With the default 'fail' no handler is installed: a failed send fails the thread at once, re-sending nothing.
+            ...(config.productionExceptionHandler === 'fail' ? {} : { onSendError: sendErrorHandler({ config, log: this.#log, metrics: taskMetrics, taskOf: (r) => senders.get(r), deadLetter: (r) => dlqSend(r) }) }),
+          });
+    dlqSend = (record) => threadCollector?.send(record);
+    const taskCollector = (id: TaskId): RecordCollector | undefined =>
+      threadCollector === undefined
+        ? undefined
+        : {
+            send: (record) => {
+              senders.set(record, id);
+              threadCollector.send(record);
+            },
+            acknowledgedOffset: (topic, partition) => threadCollector.acknowledgedOffset(topic, partition),
+          };
     const collector: OutputQueue = eos ?? (threadCollector as RecordCollectorImpl);
     this.#collector = collector;
     const assignor = new StreamsPartitionAssignor({
@@ -206,7 +231,7 @@ export class StreamThread {
       clock: Date.now,
       committed: (partitions) => consumer.committed(partitions),
       partitionsFor: (topic) => this.#o.partitionCounts.get(topic),
-      metrics: this.#o.metrics.taskSink(this.name),
+      metrics: taskMetrics,
     };
     const restorer = new ChangelogRestorer({
       client,
@@ -218,7 +243,7 @@ export class StreamThread {
     });
     this.#restorer = restorer;
     this.#tasks = new TaskManager({
-      createTask: (id, partitions) => this.#o.createTask(id, partitions, eos === undefined ? env : { ...env, collector: eos.collectorFor(id) }),
+      createTask: (id, partitions) => this.#o.createTask(id, partitions, { ...env, collector: eos === undefined ? (taskCollector(id) ?? env.collector) : eos.collectorFor(id) }),
       consumer,
       collector,
       ...(eos === undefined ? {} : { eos: { producers: eos, groupId: config.applicationId } }),

@@ -16,6 +16,11 @@ export interface SinkSpec {
   readonly partitioner: StreamPartitioner<unknown, unknown> | undefined;
   /** Where the record being written came from, for the extractor. */
   readonly recordContext: (record: Record<unknown, unknown>) => RecordContext;
+  /**
+   * Told when the key or value serde throws (the production exception handler, KIP-399): throws
+   * to fail the task, returns to drop the record. Absent: the serde's error is thrown as is.
+   */
+  readonly onSerializationError?: (error: unknown, record: Record<unknown, unknown>, topic: string) => void;
 }
 
 /**
@@ -38,8 +43,16 @@ export class SinkProcessor implements Processor<unknown, unknown, never, never> 
     if (typeof topic !== 'string' || topic.length === 0) {
       throw new StreamsException(`The TopicNameExtractor of sink ${spec.name} must return a non-empty topic name, but returned: ${String(topic)}`);
     }
-    const key = spec.keySerde.serialize(topic, record.key, headers);
-    const value = spec.valueSerde.serialize(topic, record.value, headers);
+    let key: Buffer | null;
+    let value: Buffer | null;
+    try {
+      key = spec.keySerde.serialize(topic, record.key, headers);
+      value = spec.valueSerde.serialize(topic, record.value, headers);
+    } catch (e) {
+      if (spec.onSerializationError === undefined) throw e;
+      spec.onSerializationError(e, record, topic);
+      return;
+    }
     let partition: number | undefined;
     if (spec.partitioner !== undefined) {
       const count = this.#env.partitionsFor?.(topic);
