@@ -68,9 +68,7 @@ export function deadLetterRecord(dlqTopic: string, raw: ConsumedRecord, error: E
   const text = (s: string): Buffer => Buffer.from(s, 'utf8');
   const headers: Header[] = [
     ...raw.headers,
-    { key: DLQ_HEADERS.EXCEPTION, value: text(error.name) },
-    { key: DLQ_HEADERS.MESSAGE, value: text(error.message) },
-    { key: DLQ_HEADERS.STACKTRACE, value: text(error.stack ?? `${error.name}: ${error.message}`) },
+    ...errorHeaders(error),
     { key: DLQ_HEADERS.TOPIC, value: text(raw.topic) },
     { key: DLQ_HEADERS.PARTITION, value: text(String(raw.partition)) },
     { key: DLQ_HEADERS.OFFSET, value: text(String(raw.offset)) },
@@ -151,15 +149,19 @@ export function serializationFailure(sink: string, topic: string, raw: ConsumedR
   );
 }
 
-/** The dead-letter record of a record the producer failed to send: its own bytes and headers, plus the error headers. */
-export function sendFailureDeadLetter(dlqTopic: string, record: ProducerRecord, error: Error): ProducerRecord {
+/** The error headers every dead-letter record carries: exception class, message, stack trace. */
+function errorHeaders(error: Error): Header[] {
   const text = (s: string): Buffer => Buffer.from(s, 'utf8');
-  const headers: Header[] = [
-    ...(record.headers ?? []),
+  return [
     { key: DLQ_HEADERS.EXCEPTION, value: text(error.name) },
     { key: DLQ_HEADERS.MESSAGE, value: text(error.message) },
     { key: DLQ_HEADERS.STACKTRACE, value: text(error.stack ?? `${error.name}: ${error.message}`) },
   ];
+}
+
+/** The dead-letter record of a record the producer failed to send: its own bytes and headers, plus the error headers. */
+export function sendFailureDeadLetter(dlqTopic: string, record: ProducerRecord, error: Error): ProducerRecord {
+  const headers: Header[] = [...(record.headers ?? []), ...errorHeaders(error)];
   return { topic: dlqTopic, key: record.key, value: record.value, ...(record.timestamp === undefined ? {} : { timestamp: record.timestamp }), headers };
 }
 

@@ -172,17 +172,20 @@ export class StreamThread {
     const taskMetrics = this.#o.metrics.taskSink(this.name);
     const senders = new WeakMap<ProducerRecord, TaskId>();
     let dlqSend: (record: ProducerRecord) => void = () => undefined;
+    // With the default 'fail' no handler is installed: a failed send fails the thread at once,
+    // re-sending nothing, and records go to the collector without noting their task.
+    const handlesSendErrors = config.productionExceptionHandler !== 'fail';
     const threadCollector =
       producer === undefined
         ? undefined
         : new RecordCollectorImpl(producer, {
             onAcknowledged: (n) => this.#metrics.recordSent(n),
-            // With the default 'fail' no handler is installed: a failed send fails the thread at once, re-sending nothing.
-            ...(config.productionExceptionHandler === 'fail' ? {} : { onSendError: sendErrorHandler({ config, log: this.#log, metrics: taskMetrics, taskOf: (r) => senders.get(r), deadLetter: (r) => dlqSend(r) }) }),
+            ...(handlesSendErrors ? { onSendError: sendErrorHandler({ config, log: this.#log, metrics: taskMetrics, taskOf: (r) => senders.get(r), deadLetter: (r) => dlqSend(r) }) } : {}),
           });
     dlqSend = (record) => threadCollector?.send(record);
+    /** A task's collector: the thread's, noting which task sent each record when the handler needs to know. */
     const taskCollector = (id: TaskId): RecordCollector | undefined =>
-      threadCollector === undefined
+      threadCollector === undefined || !handlesSendErrors
         ? undefined
         : {
             send: (record) => {
