@@ -1,4 +1,4 @@
-import { expectWidth } from './fixed-width.js';
+import { fixedWidthNumberSerde, numberCheck } from './fixed-width.js';
 import type { Serde } from './serde.js';
 
 /**
@@ -7,18 +7,6 @@ import type { Serde } from './serde.js';
  * `Math.fround(0.1)` (0.10000000149011612), and values beyond ±3.4e38 become ±Infinity.
  */
 export function floatSerde(): Serde<number> {
-  return {
-    serialize(_topic, data) {
-      if (data === null || data === undefined) return null;
-      if (typeof data !== 'number') throw new TypeError(`Serdes.Float() serializes numbers, but got: ${typeof data}`);
-      const out = Buffer.allocUnsafe(4);
-      out.writeFloatBE(data, 0);
-      return out;
-    },
-    deserialize(_topic, data) {
-      if (data === null || data === undefined) return null;
-      expectWidth('Serdes.Float()', data, 4);
-      return data.readFloatBE(0);
-    },
-  };
+  const name = 'Serdes.Float()';
+  return fixedWidthNumberSerde({ name, width: 4, check: numberCheck(name), write: (out, n) => out.writeFloatBE(n, 0), read: (b) => b.readFloatBE(0) });
 }
