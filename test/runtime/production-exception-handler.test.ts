@@ -6,11 +6,10 @@ import type { Processor } from '../../src/processor/processor.js';
 import type { ProcessorContext } from '../../src/processor/processor-context.js';
 import { sendErrorHandler } from '../../src/runtime/exception-handlers.js';
 import { RecordCollectorImpl } from '../../src/runtime/record-collector-impl.js';
-import { createStreamTask } from '../../src/runtime/stream-task.js';
 import type { Serde } from '../../src/serde/serde.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { Topology } from '../../src/topology/topology.js';
-import { consumed, testEnvironment } from './stream-task-helpers.js';
+import { consumed, processAll } from './stream-task-helpers.js';
 
 const text = (b: Buffer | null | undefined): string | undefined => b?.toString('utf8');
 
@@ -35,19 +34,7 @@ function topology(): Topology {
 
 const input = [consumed('in', 0, 5, 'a', 105, 'k5'), consumed('in', 0, 6, 'boom', 106, 'k6', [{ key: 'trace', value: Buffer.from('t') }]), consumed('in', 0, 7, 'c', 107, 'k7')];
 
-async function runAll(config: Record<string, unknown>) {
-  const t = testEnvironment(config);
-  const task = createStreamTask(topology(), '0_0', [{ topic: 'in', partition: 0 }], t.env);
-  await task.initialize();
-  task.addRecords({ topic: 'in', partition: 0 }, input);
-  let error: unknown;
-  try {
-    while (await task.process(0));
-  } catch (e) {
-    error = e;
-  }
-  return { ...t, task, error };
-}
+const runAll = (config: Record<string, unknown>) => processAll(topology(), '0_0', { topic: 'in', partition: 0 }, input, config);
 
 describe('production exception handler: serialization errors at a sink', () => {
   it('default (fail) fails the task with an error naming sink, topic and input record, with the cause, even when processing errors are skipped', async () => {

@@ -5,7 +5,7 @@ import type { ProcessorContext } from '../../src/processor/processor-context.js'
 import { createStreamTask } from '../../src/runtime/stream-task.js';
 import { Serdes } from '../../src/serde/serdes.js';
 import { Topology } from '../../src/topology/topology.js';
-import { consumed, testEnvironment } from './stream-task-helpers.js';
+import { consumed, processAll, testEnvironment } from './stream-task-helpers.js';
 
 const text = (b: Buffer | null | undefined): string | undefined => b?.toString('utf8');
 
@@ -23,19 +23,7 @@ function intTopology(): Topology {
 const good = (offset: number, n: number) => consumed('numbers', 2, offset, Buffer.from([0, 0, 0, n]), 100 + offset, `k${offset}`);
 const bad = (offset: number) => consumed('numbers', 2, offset, Buffer.from([1, 2, 3]), 100 + offset, `k${offset}`, [{ key: 'trace', value: Buffer.from('abc') }]);
 
-async function runAll(config: Record<string, unknown>, records = [good(10, 1), bad(11), good(12, 3)]) {
-  const t = testEnvironment(config);
-  const task = createStreamTask(intTopology(), '0_2', [{ topic: 'numbers', partition: 2 }], t.env);
-  await task.initialize();
-  task.addRecords({ topic: 'numbers', partition: 2 }, records);
-  let error: unknown;
-  try {
-    while (await task.process(0));
-  } catch (e) {
-    error = e;
-  }
-  return { ...t, task, error };
-}
+const runAll = (config: Record<string, unknown>, records = [good(10, 1), bad(11), good(12, 3)]) => processAll(intTopology(), '0_2', { topic: 'numbers', partition: 2 }, records, config);
 
 describe('deserialization exception handler', () => {
   it('logAndFail (default) rejects with an error naming topic, partition and offset, with the cause', async () => {
@@ -103,23 +91,12 @@ function failingTopology(async: boolean): Topology {
     .addSink('sink', 'out', { keySerde: Serdes.String(), valueSerde: Serdes.String() }, 'check');
 }
 
-async function runProcessing(config: Record<string, unknown>, async: boolean) {
-  const t = testEnvironment(config);
-  const task = createStreamTask(failingTopology(async), '0_0', [{ topic: 'in', partition: 0 }], t.env);
-  await task.initialize();
-  task.addRecords({ topic: 'in', partition: 0 }, [
+const runProcessing = (config: Record<string, unknown>, async: boolean) =>
+  processAll(failingTopology(async), '0_0', { topic: 'in', partition: 0 }, [
     consumed('in', 0, 0, 'ok-1', 1, 'a'),
     consumed('in', 0, 1, 'bad', 2, 'b', [{ key: 'origin', value: Buffer.from('test') }]),
     consumed('in', 0, 2, 'ok-2', 3, 'c'),
-  ]);
-  let error: unknown;
-  try {
-    while (await task.process(0));
-  } catch (e) {
-    error = e;
-  }
-  return { ...t, error };
-}
+  ], config);
 
 describe.each([false, true])('processing exception handler (async processor: %s)', (async) => {
   it('logAndFail (default) rejects with a PROCESSING error naming processor, topic, partition, offset', async () => {

@@ -1,6 +1,8 @@
 import { resolveConfig, type StreamsConfigInput } from '../../src/config.js';
 import type { ConsumedRecord, Header, ProducerRecord } from '../../src/kafka/port.js';
-import type { TaskEnvironment } from '../../src/runtime/task.js';
+import { createStreamTask } from '../../src/runtime/stream-task.js';
+import type { TaskEnvironment, TaskId } from '../../src/runtime/task.js';
+import type { Topology } from '../../src/topology/topology.js';
 
 /** A task environment that records what the task sends and counts, for StreamTask unit tests. */
 export function testEnvironment(config: Partial<StreamsConfigInput> = {}, partitions: (topic: string) => number | undefined = () => undefined) {
@@ -27,4 +29,22 @@ export function consumed(topic: string, partition: number, offset: number, value
     timestamp,
     headers,
   };
+}
+
+/**
+ * Task `taskId` of `topology` over one input partition, given `records` and processed until it is
+ * idle or throws: the test environment, the task, and the error it threw (undefined if none).
+ */
+export async function processAll(topology: Topology, taskId: TaskId, partition: { topic: string; partition: number }, records: readonly ConsumedRecord[], config: Partial<StreamsConfigInput>) {
+  const t = testEnvironment(config);
+  const task = createStreamTask(topology, taskId, [partition], t.env);
+  await task.initialize();
+  task.addRecords(partition, records);
+  let error: unknown;
+  try {
+    while (await task.process(0));
+  } catch (e) {
+    error = e;
+  }
+  return { ...t, task, error };
 }
